@@ -1,0 +1,128 @@
+"""Conduit: a publishing platform with server-rendered pages and a RealWorld JSON API."""
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.exceptions import HTTPException
+
+from myapp.config import CONFIGS, instance_secret_key
+from myapp.errors import DomainError
+from myapp.extensions import cache, cors, db, login_manager, migrate, openapi
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides the settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    app_env = (config or {}).get("APP_ENV") or os.environ.get("APP_ENV", "development")
+    if app_env not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {app_env!r}")
+    app.config.from_object(CONFIGS[app_env])
+    app.config.update(config or {})
+    app.json.sort_keys = False  # keep the schemas' field order
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure_defaults(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_defaults(app: Flask) -> None:
+    config = app.config
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "conduit.db")
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not config.get("SECRET_KEY"):
+        if config["APP_ENV"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if config.get("REDIS_URL"):
+        config.setdefault("CACHE_TYPE", "RedisCache")
+        config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
+    else:
+        config.setdefault("CACHE_TYPE", "SimpleCache")
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # ON DELETE CASCADE needs it
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers don't wait for the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    from myapp.auth.loaders import (
+        SessionInterface,
+        load_session_user,
+        load_token_user,
+        unauthorized,
+    )
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(app, db, render_as_batch=True)
+    cache.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"].split(",")}},
+        max_age=86400,
+    )
+
+    app.session_interface = SessionInterface()
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.request_loader(load_token_user)
+    login_manager.unauthorized_handler(unauthorized)
+
+    openapi.init_app(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {
+                    "Token": {
+                        "type": "apiKey",
+                        "in": "header",
+                        "name": "Authorization",
+                        "description": "Token <token from sign-in>",
+                    }
+                }
+            }
+        },
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from myapp.api import bp as api_bp
+    from myapp.auth import bp as auth_bp
+    from myapp.pages import bp as pages_bp
+
+    openapi.register_blueprint(api_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(pages_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from myapp.api.errors import handle_error as api_error
+    from myapp.auth.loaders import is_api_request
+    from myapp.pages.errors import handle_error as page_error
+
+    def handle_error(error: Exception):
+        return api_error(error) if is_api_request() else page_error(error)
+
+    app.register_error_handler(DomainError, handle_error)
+    app.register_error_handler(HTTPException, handle_error)
+
+
+def register_commands(app: Flask) -> None:
+    from myapp.commands import seed
+
+    app.cli.add_command(seed)

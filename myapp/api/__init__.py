@@ -1,0 +1,30 @@
+"""The JSON API under /api, wire-compatible with the RealWorld "Conduit" spec.
+
+One module per resource; each view parses input (flask-smorest + the shared marshmallow
+schemas), calls one service and returns what the response schema dumps.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_login import login_required
+from flask_smorest import Blueprint
+
+from myapp.auth.loaders import API_PREFIX
+
+bp = Blueprint("api", __name__, url_prefix=API_PREFIX, description="The RealWorld Conduit API")
+
+TOKEN_AUTH = [{"Token": []}]
+
+
+def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer 401 unless the request carries a valid token (and document that it must)."""
+    return bp.doc(security=TOKEN_AUTH)(login_required(view))
+
+
+def token_optional(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Document that a token is accepted: it sets the per-viewer flags."""
+    return bp.doc(security=[{}, *TOKEN_AUTH])(view)
+
+
+from myapp.api import articles, comments, docs, profiles, tags, users  # noqa: E402,F401

@@ -1,0 +1,98 @@
+"""Articles: lists, the feed, one article, writing and favoriting."""
+
+from typing import Any
+
+from flask_login import current_user
+
+from myapp.api import bp, token_optional, token_required
+from myapp.api.schemas import (
+    ArticleBody,
+    ArticleCreateBody,
+    ArticleListBody,
+    ArticleUpdateBody,
+)
+from myapp.articles import services as articles
+from myapp.articles.schemas import ArticleQuerySchema, PageQuerySchema
+from myapp.auth.loaders import viewer
+
+TAGS = ["Articles"]
+
+
+def page_body(page: articles.ArticlePage) -> dict[str, Any]:
+    return {"articles": page.articles, "articles_count": page.total}
+
+
+@bp.get("/articles")
+@token_optional
+@bp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, ArticleListBody)
+@bp.doc(tags=TAGS)
+def list_articles(**query: Any) -> dict[str, Any]:
+    """Newest articles, filtered by tag, author or favoriting user"""
+    return page_body(articles.list_articles(viewer(), **query))
+
+
+@bp.get("/articles/feed")
+@token_required
+@bp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, ArticleListBody)
+@bp.doc(tags=TAGS)
+def feed(**query: Any) -> dict[str, Any]:
+    """Newest articles by the users the signed-in user follows"""
+    return page_body(articles.feed(current_user, **query))
+
+
+@bp.post("/articles")
+@token_required
+@bp.arguments(ArticleCreateBody)
+@bp.response(201, ArticleBody)
+@bp.doc(tags=TAGS)
+def create(body: dict[str, Any]) -> dict[str, Any]:
+    """Publish an article"""
+    return {"article": articles.create_article(current_user, body["article"])}
+
+
+@bp.get("/articles/<slug>")
+@token_optional
+@bp.response(200, ArticleBody)
+@bp.doc(tags=TAGS)
+def get(slug: str) -> dict[str, Any]:
+    """One article, with its body"""
+    return {"article": articles.get_article(slug, viewer())}
+
+
+@bp.put("/articles/<slug>")
+@token_required
+@bp.arguments(ArticleUpdateBody)
+@bp.response(200, ArticleBody)
+@bp.doc(tags=TAGS)
+def update(body: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Edit your article; a new title gives it a new slug"""
+    return {"article": articles.update_article(current_user, slug, body["article"])}
+
+
+@bp.delete("/articles/<slug>")
+@token_required
+@bp.response(204)
+@bp.doc(tags=TAGS)
+def delete(slug: str) -> None:
+    """Delete your article, with its comments and favorites"""
+    articles.delete_article(current_user, slug)
+
+
+@bp.post("/articles/<slug>/favorite")
+@token_required
+@bp.response(200, ArticleBody)
+@bp.doc(tags=["Favorites"])
+def favorite(slug: str) -> dict[str, Any]:
+    """Favorite an article"""
+    return {"article": articles.favorite(current_user, slug)}
+
+
+@bp.delete("/articles/<slug>/favorite")
+@token_required
+@bp.response(200, ArticleBody)
+@bp.doc(tags=["Favorites"])
+def unfavorite(slug: str) -> dict[str, Any]:
+    """Take back a favorite"""
+    return {"article": articles.unfavorite(current_user, slug)}

@@ -1,0 +1,40 @@
+"""Comments on an article."""
+
+from typing import Any
+
+from flask_login import current_user
+
+from myapp.api import bp, token_optional, token_required
+from myapp.api.schemas import CommentBody, CommentCreateBody, CommentListBody
+from myapp.articles import services as articles
+from myapp.auth.loaders import viewer
+
+TAGS = ["Comments"]
+
+
+@bp.get("/articles/<slug>/comments")
+@token_optional
+@bp.response(200, CommentListBody)
+@bp.doc(tags=TAGS)
+def list_comments(slug: str) -> dict[str, Any]:
+    """An article's comments, oldest first"""
+    return {"comments": articles.list_comments(slug, viewer())}
+
+
+@bp.post("/articles/<slug>/comments")
+@token_required
+@bp.arguments(CommentCreateBody)
+@bp.response(200, CommentBody)
+@bp.doc(tags=TAGS)
+def create(body: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Comment on an article"""
+    return {"comment": articles.add_comment(current_user, slug, body["comment"]["body"])}
+
+
+@bp.delete("/articles/<slug>/comments/<int:comment_id>")
+@token_required
+@bp.response(204)
+@bp.doc(tags=TAGS)
+def delete(slug: str, comment_id: int) -> None:
+    """Delete your comment"""
+    articles.delete_comment(current_user, slug, comment_id)

@@ -1,0 +1,80 @@
+"""The RealWorld envelopes: every body is wrapped in one key (``{"user": {...}}``).
+
+Only the wrapping lives here; the fields come from the shared schemas in ``users/`` and
+``articles/``, the same ones the pages use.
+"""
+
+from marshmallow import Schema, fields
+
+from myapp.articles.schemas import (
+    ArticleCreateSchema,
+    ArticleListItemSchema,
+    ArticleSchema,
+    ArticleUpdateSchema,
+    CommentCreateSchema,
+    CommentSchema,
+)
+from myapp.schemas import InputSchema
+from myapp.users.schemas import (
+    LoginSchema,
+    ProfileSchema,
+    RegisterSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
+
+ENVELOPE_KEYS = {"user", "article", "comment"}
+MISSING = {"required": "is missing", "type": "must be an object"}
+
+
+class RegisterBody(InputSchema):
+    user = fields.Nested(RegisterSchema, required=True, error_messages=MISSING)
+
+
+class LoginBody(InputSchema):
+    user = fields.Nested(LoginSchema, required=True, error_messages=MISSING)
+
+
+class UserUpdateBody(InputSchema):
+    user = fields.Nested(UserUpdateSchema, required=True, error_messages=MISSING)
+
+
+class ArticleCreateBody(InputSchema):
+    article = fields.Nested(ArticleCreateSchema, required=True, error_messages=MISSING)
+
+
+class ArticleUpdateBody(InputSchema):
+    article = fields.Nested(ArticleUpdateSchema, required=True, error_messages=MISSING)
+
+
+class CommentCreateBody(InputSchema):
+    comment = fields.Nested(CommentCreateSchema, required=True, error_messages=MISSING)
+
+
+class UserBody(Schema):
+    user = fields.Nested(UserSchema)
+
+
+class ProfileBody(Schema):
+    profile = fields.Nested(ProfileSchema)
+
+
+class ArticleBody(Schema):
+    article = fields.Nested(ArticleSchema)
+
+
+class ArticleListBody(Schema):
+    articles = fields.List(fields.Nested(ArticleListItemSchema))
+    articles_count = fields.Integer(data_key="articlesCount")
+
+
+class CommentBody(Schema):
+    comment = fields.Nested(CommentSchema)
+
+
+class CommentListBody(Schema):
+    comments = fields.List(fields.Nested(CommentSchema))
+
+
+class TagListBody(Schema):
+    tags = fields.List(fields.String())

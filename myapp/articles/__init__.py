@@ -1,0 +1,1 @@
+"""Articles, their tags, favorites and comments."""

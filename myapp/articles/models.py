@@ -1,0 +1,100 @@
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+    literal,
+)
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+
+from myapp.extensions import db
+from myapp.models import Timestamps, utcnow
+from myapp.users.models import User
+
+article_tags = Table(
+    "article_tags",
+    db.metadata,
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "tag_id",
+        ForeignKey("tags.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+favorites = Table(
+    "favorites",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "article_id",
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("created_at", db.DateTime(timezone=True), default=utcnow, nullable=False),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.name}>"
+
+
+class Article(Timestamps, db.Model):
+    __tablename__ = "articles"
+    __table_args__ = (
+        # Newest-first listings, globally and per author (feed, profile).
+        Index("ix_articles_created_at_id", "created_at", "id"),
+        Index("ix_articles_author_id_created_at", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(255), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(String(1000))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+    author: Mapped[User] = relationship(lazy="raise")
+    # Sorted by name, as the API emits tagList.
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=article_tags, order_by=Tag.name, lazy="raise", passive_deletes=True
+    )
+
+    # Per-query values, filled with ``with_expression`` by the services.
+    favorites_count: Mapped[int] = query_expression(literal(0))
+    favorited: Mapped[bool] = query_expression(false())
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.name for tag in self.tags]
+
+    def __repr__(self) -> str:
+        return f"<Article {self.slug}>"
+
+
+class Comment(Timestamps, db.Model):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    author: Mapped[User] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id}>"

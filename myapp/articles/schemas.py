@@ -1,0 +1,99 @@
+"""Input and output schemas for articles and comments, shared by the pages and the API."""
+
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
+
+from myapp.schemas import InputSchema, Text, Timestamp
+from myapp.users.schemas import ProfileSchema
+
+MAX_TAGS = 10
+MAX_LIMIT = 100
+
+
+class TagListField(fields.List):
+    """A list of tag names: trimmed, blanks rejected, duplicates dropped, sorted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            Text(max_length=40),
+            validate=validate.Length(max=MAX_TAGS, error=f"may hold at most {MAX_TAGS} tags"),
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        return sorted(set(super()._deserialize(value, attr, data, **kwargs)))
+
+
+class ArticleCreateSchema(InputSchema):
+    title = Text(required=True, max_length=200)
+    description = Text(required=True, max_length=500)
+    body = Text(required=True, max_length=100_000)
+    tag_list = TagListField(data_key="tagList", load_default=list)
+
+
+class ArticleUpdateSchema(InputSchema):
+    title = Text(max_length=200)
+    description = Text(max_length=500)
+    body = Text(max_length=100_000)
+    tag_list = TagListField(data_key="tagList")
+
+
+class CommentCreateSchema(InputSchema):
+    body = Text(required=True, max_length=10_000)
+
+
+class PageQuerySchema(InputSchema):
+    limit = fields.Integer(
+        load_default=20,
+        strict=False,
+        validate=validate.Range(min=1, error="must be at least 1"),
+    )
+    offset = fields.Integer(
+        load_default=0,
+        strict=False,
+        validate=validate.Range(min=0, error="must not be negative"),
+    )
+
+    @post_load
+    def cap_limit(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        data["limit"] = min(data["limit"], MAX_LIMIT)
+        return data
+
+
+class ArticleQuerySchema(PageQuerySchema):
+    # Blank filters mean "no filter"; unknown values simply match nothing.
+    tag = fields.String(load_default=None)
+    author = fields.String(load_default=None)
+    favorited = fields.String(load_default=None)
+
+    @post_load
+    def drop_blank_filters(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        for key in ("tag", "author", "favorited"):
+            if not (data.get(key) or "").strip():
+                data[key] = None
+        return data
+
+
+class ArticleListItemSchema(Schema):
+    slug = fields.String()
+    title = fields.String()
+    description = fields.String()
+    tag_list = fields.List(fields.String(), data_key="tagList")
+    created_at = Timestamp(data_key="createdAt")
+    updated_at = Timestamp(data_key="updatedAt")
+    favorited = fields.Boolean()
+    favorites_count = fields.Integer(data_key="favoritesCount")
+    author = fields.Nested(ProfileSchema)
+
+
+class ArticleSchema(ArticleListItemSchema):
+    body = fields.String()
+
+
+class CommentSchema(Schema):
+    id = fields.Integer()
+    created_at = Timestamp(data_key="createdAt")
+    updated_at = Timestamp(data_key="updatedAt")
+    body = fields.String()
+    author = fields.Nested(ProfileSchema)

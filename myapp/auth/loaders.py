@@ -1,0 +1,75 @@
+"""How a request is authenticated: by the session cookie on pages, by a token on the API.
+
+One Flask-Login manager serves both. API requests get an empty session that is never saved,
+so a cookie alone can never authorize an API call, and the API never sets a cookie.
+"""
+
+from flask import Flask, Request, Response, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+from werkzeug.exceptions import Unauthorized
+
+from myapp.users.models import User
+from myapp.users.services import get_user
+from myapp.users.tokens import read_token
+
+API_PREFIX = "/api"
+TOKEN_SCHEMES = {"token", "bearer"}
+
+
+def is_api_request() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+def viewer() -> User | None:
+    """The signed-in user of this request, or None for an anonymous one."""
+    return current_user if current_user.is_authenticated else None
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Cookie sessions for pages; none at all for the API."""
+
+    def open_session(self, app: Flask, request: Request):
+        if is_api_request():
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if not is_api_request():
+            super().save_session(app, session, response)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user named by a session cookie, unless their password changed since it was set."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = get_user(int(user_id))
+    if user is None or str(user.credentials_version) != version:
+        return None
+    return user
+
+
+def load_token_user(request: Request) -> User | None:
+    """The user named by ``Authorization: Token <jwt>`` (or ``Bearer``), on API requests only.
+
+    A header that is present but wrong is an error even where signing in is optional: the
+    client believes it is signed in, and silently treating it as anonymous would mislead it.
+    """
+    header = request.headers.get("Authorization")
+    if not header or not is_api_request():
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() not in TOKEN_SCHEMES or not token.strip():
+        raise Unauthorized("must be sent as 'Authorization: Token <token>'")
+    claims = read_token(token.strip())
+    user = get_user(claims.user_id) if claims else None
+    if user is None or user.credentials_version != claims.credentials_version:
+        raise Unauthorized("is invalid or expired")
+    return user
+
+
+def unauthorized() -> Response:
+    if is_api_request():
+        raise Unauthorized("is missing")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

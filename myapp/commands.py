@@ -1,0 +1,102 @@
+"""Flask CLI commands. They call the services, so demo data obeys the same rules as real data."""
+
+import random
+
+import click
+from faker import Faker
+from flask.cli import with_appcontext
+
+from myapp.articles import services as articles
+from myapp.errors import DomainError
+from myapp.users import services as users
+
+DEMO_PASSWORD = "conduit-demo"
+TOPICS = [
+    "python", "flask", "sqlalchemy", "testing", "devops", "design", "writing", "career",
+    "databases", "security", "performance", "javascript", "css", "opensource", "productivity",
+    "architecture", "api", "caching", "linux", "learning",
+]  # fmt: skip
+
+
+def markdown_body(fake: Faker) -> str:
+    """A few sections of Markdown: headings, paragraphs, a list, a link and some code."""
+    parts = []
+    for _ in range(random.randint(2, 4)):
+        parts.append(f"## {fake.sentence(nb_words=4).rstrip('.')}")
+        parts.extend(fake.paragraph(nb_sentences=random.randint(3, 6)) for _ in range(2))
+    parts.append("\n".join(f"- {fake.sentence(nb_words=6)}" for _ in range(3)))
+    parts.append(f"Read more on [{fake.domain_name()}]({fake.url()}).")
+    parts.append(f"```python\nprint({fake.word()!r})\n```")
+    return "\n\n".join(parts)
+
+
+@click.command("seed")
+@click.option("--users", "user_count", default=20, show_default=True, help="Users to create.")
+@click.option("--articles", "article_count", default=60, show_default=True)
+@click.option("--comments", "comment_count", default=150, show_default=True)
+@click.option("--follows", "follow_count", default=60, show_default=True)
+@click.option("--favorites", "favorite_count", default=150, show_default=True)
+@click.option("--seed", "random_seed", default=None, type=int, help="Make the data repeatable.")
+@with_appcontext
+def seed(
+    user_count: int,
+    article_count: int,
+    comment_count: int,
+    follow_count: int,
+    favorite_count: int,
+    random_seed: int | None,
+) -> None:
+    """Fill the database with realistic demo data (every user's password: conduit-demo)."""
+    fake = Faker()
+    if random_seed is not None:
+        Faker.seed(random_seed)
+        random.seed(random_seed)
+
+    people = []
+    with click.progressbar(range(user_count), label="users    ") as bar:
+        for _ in bar:
+            name = f"{fake.first_name()}.{fake.last_name()}".lower()
+            try:
+                user = users.register(
+                    f"{name}{random.randint(1, 999)}",
+                    f"{name}@{fake.free_email_domain()}",
+                    DEMO_PASSWORD,
+                )
+            except DomainError:
+                continue  # a name Faker gave twice
+            people.append(users.update_user(user, {"bio": fake.sentence(nb_words=12)}))
+    if not people:
+        raise click.ClickException("no users could be created")
+
+    slugs = []
+    with click.progressbar(range(article_count), label="articles ") as bar:
+        for _ in bar:
+            data = {
+                "title": fake.sentence(nb_words=random.randint(3, 8)).rstrip("."),
+                "description": fake.sentence(nb_words=14),
+                "body": markdown_body(fake),
+                "tag_list": sorted(random.sample(TOPICS, random.randint(1, 3))),
+            }
+            slugs.append(articles.create_article(random.choice(people), data).slug)
+
+    with click.progressbar(range(comment_count), label="comments ") as bar:
+        for _ in bar:
+            if slugs:
+                body = fake.paragraph(nb_sentences=random.randint(1, 3))
+                articles.add_comment(random.choice(people), random.choice(slugs), body)
+
+    with click.progressbar(range(follow_count), label="follows  ") as bar:
+        for _ in bar:
+            follower, followed = random.sample(people, 2) if len(people) > 1 else (None, None)
+            if follower is not None:
+                users.follow(follower, followed.username)
+
+    with click.progressbar(range(favorite_count), label="favorites") as bar:
+        for _ in bar:
+            if slugs:
+                articles.favorite(random.choice(people), random.choice(slugs))
+
+    click.echo(
+        f"Seeded {len(people)} users, {len(slugs)} articles, {comment_count} comments. "
+        f"Sign in as {people[0].email} with password {DEMO_PASSWORD!r}."
+    )

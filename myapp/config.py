@@ -1,0 +1,106 @@
+"""Configuration classes, read from the environment.
+
+The environment variables are a contract: ``APP_ENV``, ``DATABASE_URL``, ``REDIS_URL``,
+``SECRET_KEY`` and the others listed in README.md.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalize_database_url(url: str) -> str:
+    """Point bare ``postgres://`` / ``postgresql://`` URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A random key made once per install and kept in the instance folder (development only)."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        key = secrets.token_urlsafe(48)
+        f.write(key)
+    return key
+
+
+class Config:
+    APP_ENV = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Unset means a SQLite file in the instance folder (filled in by create_app).
+    SQLALCHEMY_DATABASE_URI = (
+        normalize_database_url(os.environ["DATABASE_URL"])
+        if os.environ.get("DATABASE_URL")
+        else None
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "300"))
+
+    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: larger bodies get 413
+
+    # API tokens: signed JWTs, revoked by a password change.
+    API_TOKEN_TTL_SECONDS = int(os.environ.get("API_TOKEN_TTL_SECONDS", str(30 * 24 * 3600)))
+    CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
+
+    # Password hashing: argon2id at OWASP's minimum (m=19 MiB, t=2, p=1).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST_KIB = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+    # Remember me keeps the session cookie this long; without it the cookie ends with the browser.
+    PERMANENT_SESSION_LIFETIME = int(
+        os.environ.get("SESSION_LIFETIME_SECONDS", str(30 * 24 * 3600))
+    )
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+    POPULAR_TAGS_LIMIT = 20
+    PAGE_SIZE = 10  # articles per page on the HTML pages
+
+    # OpenAPI (flask-smorest)
+    API_TITLE = "Conduit API"
+    API_VERSION = "1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # Tests create many users; a cheap hash keeps the suite fast. Production uses the class default.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 64
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,39 @@
+"""Extensions, created unbound here and bound to the app in ``create_app``."""
+
+import flask_smorest
+from flask_caching import Cache
+from flask_cors import CORS
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    # Stable constraint names, so Alembic can alter them on every backend.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's OpenAPI and argument parsing, without its app-wide error handler:
+    the factory routes errors to RealWorld JSON on /api and to HTML pages elsewhere."""
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+cache = Cache()
+cors = CORS()
+openapi = Api()

@@ -1,0 +1,72 @@
+"""Marshmallow pieces shared by the users and articles schemas."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+
+class InputSchema(Schema):
+    """Base for request input: unknown keys are ignored, as RealWorld clients send extras."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Text(fields.String):
+    """A string with surrounding white space removed; a required one may not be blank."""
+
+    default_error_messages = {
+        "required": "can't be blank",
+        "blank": "can't be blank",
+        "too_long": "is too long (maximum is {max} characters)",
+    }
+
+    def __init__(self, *, max_length: int, allow_blank: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.allow_blank = allow_blank
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and not self.allow_blank:
+            raise self.make_error("blank")
+        if len(text) > self.max_length:
+            raise self.make_error("too_long", max=self.max_length)
+        return text
+
+
+class OptionalText(Text):
+    """Optional text where blank or null means "none": stored as NULL."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_blank=True, allow_none=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        return super()._deserialize(value, attr, data, **kwargs) or None
+
+    def _validate(self, value: Any) -> None:
+        if value is not None:
+            super()._validate(value)
+
+
+class Timestamp(fields.Field):
+    """UTC with milliseconds and ``Z``, as RealWorld clients expect: 2016-02-18T03:22:56.637Z."""
+
+    def _serialize(
+        self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
+        if value is None:
+            return None
+        return format_timestamp(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        raise ValidationError("is read-only")
+
+
+def format_timestamp(value: datetime) -> str:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

@@ -1,0 +1,1 @@
+"""Users: accounts, profiles, follows, passwords and API tokens."""

@@ -1,0 +1,46 @@
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, false
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
+
+from myapp.extensions import db
+from myapp.models import Timestamps, utcnow
+
+follows = Table(
+    "follows",
+    db.metadata,
+    Column("follower_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "followed_id",
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("created_at", db.DateTime(timezone=True), default=utcnow, nullable=False),
+)
+
+
+class User(Timestamps, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    # Stored lower-cased, so the unique constraint compares case-insensitively on every backend.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    bio: Mapped[str | None] = mapped_column(Text)
+    image: Mapped[str | None] = mapped_column(String(500))
+    # Bumped by a password change: tokens and sessions carrying an older value stop working.
+    credentials_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    # Whether the viewing user follows this one; filled per query with ``with_expression``.
+    following: Mapped[bool] = query_expression(false())
+
+    # Flask-Login protocol
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.credentials_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"

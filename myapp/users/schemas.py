@@ -1,0 +1,97 @@
+"""Input and output schemas for users, shared by the pages and the API."""
+
+from typing import Any
+
+from marshmallow import Schema, fields, post_load, validate
+
+from myapp.schemas import InputSchema, OptionalText, Text
+from myapp.users.tokens import issue_token
+
+USERNAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+USERNAME_MESSAGE = (
+    "may contain only letters, digits, '_', '-' and '.', and must start with a letter or digit"
+)
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+
+
+def username_field(**kwargs: Any) -> Text:
+    return Text(
+        max_length=40,
+        validate=validate.Regexp(USERNAME_RE, error=USERNAME_MESSAGE),
+        **kwargs,
+    )
+
+
+def email_field(**kwargs: Any) -> fields.Email:
+    return fields.Email(
+        validate=validate.Length(max=254),
+        error_messages={"invalid": "is invalid", "required": "can't be blank"},
+        **kwargs,
+    )
+
+
+def password_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        error_messages={"required": "can't be blank"},
+        validate=validate.Length(
+            min=PASSWORD_MIN,
+            max=PASSWORD_MAX,
+            error=f"must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters",
+        ),
+        **kwargs,
+    )
+
+
+class NormalizedEmail(InputSchema):
+    @post_load
+    def lower_email(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        # Emails compare case-insensitively: store and look them up lower-cased.
+        if data.get("email"):
+            data["email"] = data["email"].strip().lower()
+        return data
+
+
+class RegisterSchema(NormalizedEmail):
+    username = username_field(required=True)
+    email = email_field(required=True)
+    password = password_field(required=True)
+
+
+class LoginSchema(NormalizedEmail):
+    email = Text(required=True, max_length=254)
+    password = fields.String(
+        required=True,
+        error_messages={"required": "can't be blank"},
+        validate=[
+            validate.Length(min=1, error="can't be blank"),
+            validate.Length(max=PASSWORD_MAX, error=f"is too long (maximum is {PASSWORD_MAX})"),
+        ],
+    )
+
+
+class UserUpdateSchema(NormalizedEmail):
+    username = username_field()
+    email = email_field()
+    password = password_field()
+    bio = OptionalText(max_length=2000)
+    image = OptionalText(
+        max_length=500,
+        validate=validate.URL(schemes={"http", "https"}, error="must be an http(s) URL"),
+    )
+
+
+class UserSchema(Schema):
+    """The signed-in user as the API returns it, with a fresh token."""
+
+    email = fields.String()
+    token = fields.Function(issue_token)
+    username = fields.String()
+    bio = fields.String(allow_none=True)
+    image = fields.String(allow_none=True)
+
+
+class ProfileSchema(Schema):
+    username = fields.String()
+    bio = fields.String(allow_none=True)
+    image = fields.String(allow_none=True)
+    following = fields.Boolean()

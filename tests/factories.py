@@ -1,0 +1,67 @@
+"""Test data, made through the services so it obeys the same rules as real data."""
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+from myapp.articles import services as articles
+from myapp.users import services as users
+from myapp.users.tokens import issue_token
+
+_sequence = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    email: str
+    password: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Token {self.token}"}
+
+
+class Factory:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def user(self, username: str | None = None, **changes: Any) -> Account:
+        n = next(_sequence)
+        username = username or f"user{n}"
+        email = changes.pop("email", f"{username}@example.com").lower()
+        password = changes.pop("password", f"password-{n}")
+        with self.app.app_context():
+            user = users.register(username, email, password)
+            if changes:
+                user = users.update_user(user, changes)
+            return Account(user.id, user.username, user.email, password, issue_token(user))
+
+    def article(self, author: Account, **fields: Any) -> str:
+        """Publish an article and return its slug."""
+        n = next(_sequence)
+        data = {
+            "title": f"Article {n}",
+            "description": f"About article {n}",
+            "body": f"# Article {n}\n\nSome *Markdown*.",
+            "tag_list": [],
+        } | fields
+        with self.app.app_context():
+            writer = users.get_user(author.id)
+            return articles.create_article(writer, data).slug
+
+    def comment(self, author: Account, slug: str, body: str = "Nice one.") -> int:
+        with self.app.app_context():
+            return articles.add_comment(users.get_user(author.id), slug, body).id
+
+    def follow(self, follower: Account, followed: Account) -> None:
+        with self.app.app_context():
+            users.follow(users.get_user(follower.id), followed.username)
+
+    def favorite(self, fan: Account, slug: str) -> None:
+        with self.app.app_context():
+            articles.favorite(users.get_user(fan.id), slug)

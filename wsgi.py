@@ -1,0 +1,5 @@
+"""WSGI entry point: ``gunicorn wsgi:app``."""
+
+from myapp import create_app
+
+app = create_app()

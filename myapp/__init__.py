@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     cors.init_app(
         app,
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"].split(",")}},
+        send_wildcard=True,
         max_age=86400,
     )
 
@@ -102,10 +103,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from myapp.api import bp as api_bp
+    from myapp.api.docs import assets as api_docs_assets
     from myapp.auth import bp as auth_bp
     from myapp.pages import bp as pages_bp
 
     openapi.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_assets)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
 

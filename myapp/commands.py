@@ -37,6 +37,7 @@ def markdown_body(fake: Faker) -> str:
 @click.option("--follows", "follow_count", default=60, show_default=True)
 @click.option("--favorites", "favorite_count", default=150, show_default=True)
 @click.option("--seed", "random_seed", default=None, type=int, help="Make the data repeatable.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users already.")
 @with_appcontext
 def seed(
     user_count: int,
@@ -45,8 +46,12 @@ def seed(
     follow_count: int,
     favorite_count: int,
     random_seed: int | None,
+    if_empty: bool,
 ) -> None:
     """Fill the database with realistic demo data (every user's password: conduit-demo)."""
+    if if_empty and users.count_users():
+        click.echo("The database has users already: not seeding.")
+        return
     fake = Faker()
     if random_seed is not None:
         Faker.seed(random_seed)

@@ -27,4 +27,4 @@ def token_optional(view: Callable[..., Any]) -> Callable[..., Any]:
     return bp.doc(security=[{}, *TOKEN_AUTH])(view)
 
 
-from myapp.api import articles, comments, docs, profiles, tags, users  # noqa: E402,F401
+from myapp.api import articles, comments, profiles, tags, users  # noqa: E402,F401

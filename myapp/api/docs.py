@@ -1,12 +1,15 @@
-"""Swagger UI's assets, served from the swagger-ui-bundle package (never a CDN)."""
+"""Swagger UI's assets for /api/docs, served from the swagger-ui-bundle package (never a CDN).
 
-from flask import Response, send_from_directory
+A plain Flask blueprint with only a static folder, so the files stay out of the OpenAPI document.
+"""
+
+from flask import Blueprint
 from swagger_ui_bundle import swagger_ui_path
 
-from myapp.api import bp
-
-
-@bp.get("/docs/assets/<path:filename>")
-@bp.doc(hide=True)
-def swagger_ui_asset(filename: str) -> Response:
-    return send_from_directory(swagger_ui_path, filename, max_age=86400)
+assets = Blueprint(
+    "swagger_ui",
+    __name__,
+    url_prefix="/api/docs",
+    static_folder=str(swagger_ui_path),
+    static_url_path="/assets",
+)

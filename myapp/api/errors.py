@@ -31,11 +31,12 @@ LOCATIONS = {
 }
 
 
-def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+def flatten(messages: Any, prefix: str = "", whole: str = "body") -> dict[str, list[str]]:
     """Turn webargs' nested messages into RealWorld's flat ``{"field": [...]}``.
 
     ``{"json": {"user": {"email": [...]}}}`` becomes ``{"email": [...]}``: the request
-    location and the envelope key say nothing a client can act on.
+    location and the envelope key say nothing a client can act on. Errors about a whole
+    object (marshmallow's ``_schema``) are reported under ``whole``: the envelope's name.
     """
     if isinstance(messages, dict):
         if not prefix and messages.keys() <= LOCATIONS:
@@ -46,19 +47,19 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
         flat: dict[str, list[str]] = {}
         for key, value in messages.items():
             if not prefix and key in ENVELOPE_KEYS and isinstance(value, dict):
-                flat.update(flatten(value))
+                flat.update(flatten(value, whole=key))
                 continue
-            name = "body" if key == "_schema" else str(key)
+            name = whole if key == "_schema" else str(key)
             flat.update(flatten(value, f"{prefix}.{name}" if prefix else name))
         return flat
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return {prefix or "body": messages}
+        return {prefix or whole: messages}
     if isinstance(messages, list):
         flat = {}
         for index, value in enumerate(messages):
             flat.update(flatten(value, f"{prefix}.{index}" if prefix else str(index)))
         return flat
-    return {prefix or "body": [str(messages)]}
+    return {prefix or whole: [str(messages)]}
 
 
 def error_response(status: int, messages: dict[str, list[str]]) -> tuple[Response, int]:

@@ -20,7 +20,13 @@ def following_expression(viewer: User | None):
     return exists().where(follows.c.follower_id == viewer.id, follows.c.followed_id == User.id)
 
 
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively: they are stored and looked up lower-cased."""
+    return email.strip().lower()
+
+
 def _check_unique(username: str | None, email: str | None, exclude_id: int | None = None) -> None:
+    email = normalize_email(email) if email is not None else None
     for field, column, value in (
         ("username", User.username, username),
         ("email", User.email, email),
@@ -35,6 +41,7 @@ def _check_unique(username: str | None, email: str | None, exclude_id: int | Non
 
 
 def register(username: str, email: str, password: str) -> User:
+    email = normalize_email(email)
     password_hash = hash_password(password)  # slow on purpose: done before the transaction
 
     def create() -> User:
@@ -52,7 +59,7 @@ def register(username: str, email: str, password: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None or not verify_password(user.password_hash, password):
         raise InvalidCredentials()
     if needs_rehash(user.password_hash):
@@ -67,6 +74,9 @@ def get_user(user_id: int) -> User | None:
 
 def update_user(user: User, changes: dict[str, Any]) -> User:
     """Apply the changes the user asked for; a new password revokes their older tokens."""
+    changes = dict(changes)
+    if changes.get("email"):
+        changes["email"] = normalize_email(changes["email"])
     password = changes.get("password")
     password_hash = hash_password(password) if password else None
 

@@ -1,0 +1,47 @@
+# Two commands: `make run` serves the site, `make test` runs the tests. Both set themselves up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: install, migrate, seed demo data into an empty database, serve on http://127.0.0.1:8000
+run: $(VENV)/.runtime
+	$(FLASK) db upgrade
+	$(FLASK) seed --if-empty
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+## test: install what the tests need and run them (PostgreSQL too when TEST_DATABASE_URL is set)
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(VENV)/.runtime
+	$(FLASK) db upgrade
+
+seed: $(VENV)/.runtime
+	$(FLASK) seed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""The query budget: each read costs a fixed number of SQL statements, whatever the page size,
+the dataset size and the viewer (no N+1). Counts include loading the viewer from the token."""
+
+import pytest
+
+
+@pytest.fixture
+def world(factory):
+    """Articles by three authors, each tagged, favorited and commented, read by a follower."""
+
+    def build(size: int):
+        reader = factory.user("reader")
+        authors = [factory.user() for _ in range(3)]
+        slug = None
+        for i in range(size):
+            author = authors[i % 3]
+            slug = factory.article(author, tag_list=["common", f"tag{i}"])
+            factory.favorite(reader, slug)
+            factory.comment(author, slug)
+            factory.comment(reader, slug)
+        for author in authors:
+            factory.follow(reader, author)
+        return reader, authors[0], slug
+
+    return build
+
+
+# (path, signed in?, statements): count + page + tags, plus the viewer when signed in.
+BUDGET = [
+    ("/api/articles", False, 3),
+    ("/api/articles?limit=100", True, 4),
+    ("/api/articles?tag=common&limit=100", True, 4),
+    ("/api/articles?author={author}&limit=100", True, 4),
+    ("/api/articles?favorited=reader&limit=100", True, 4),
+    ("/api/articles/feed?limit=100", True, 4),
+    ("/api/articles/{slug}", False, 2),
+    ("/api/articles/{slug}", True, 3),
+    ("/api/articles/{slug}/comments", False, 2),
+    ("/api/articles/{slug}/comments", True, 3),
+    ("/api/profiles/{author}", False, 1),
+    ("/api/profiles/{author}", True, 2),
+    ("/api/tags", False, 1),
+]
+
+
+@pytest.mark.parametrize("size", [1, 12])
+@pytest.mark.parametrize(("path", "signed_in", "budget"), BUDGET)
+def test_reads_run_a_constant_number_of_queries(
+    client, world, count_queries, size, path, signed_in, budget
+):
+    reader, author, slug = world(size)
+    url = path.format(author=author.username, slug=slug)
+    with count_queries() as queries:
+        response = client.get(url, headers=reader.headers if signed_in else {})
+    assert response.status_code == 200
+    assert queries.count == budget, queries.statements
+
+
+def test_page_size_does_not_change_the_count(client, world, count_queries):
+    reader, _, _ = world(12)
+    counts = []
+    for limit in (1, 5, 12):
+        with count_queries() as queries:
+            response = client.get(f"/api/articles?limit={limit}", headers=reader.headers)
+        assert len(response.json["articles"]) == limit
+        counts.append(queries.count)
+    assert len(set(counts)) == 1

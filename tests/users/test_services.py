@@ -1,0 +1,226 @@
+"""Account, profile and follow use cases, called directly (no HTTP)."""
+
+import pytest
+from sqlalchemy import select
+
+from myapp.errors import Conflict, Invalid, InvalidCredentials, NotFound
+from myapp.extensions import db
+from myapp.users import services as users
+from myapp.users.models import User, follows
+from myapp.users.tokens import issue_token, read_token
+
+
+def stored(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+# --- register --------------------------------------------------------------------------------
+
+
+def test_register_creates_user_with_lower_cased_email(ctx):
+    user = users.register("ann", "Ann@Example.COM", "correct-horse")
+
+    assert user.id is not None
+    assert stored("ann").email == "ann@example.com"
+
+
+def test_register_stores_argon2id_hash_not_the_password(ctx):
+    users.register("ann", "ann@example.com", "correct-horse")
+
+    password_hash = stored("ann").password_hash
+    assert password_hash.startswith("$argon2id$")
+    assert "correct-horse" not in password_hash
+
+
+def test_register_rejects_taken_username(ctx):
+    users.register("ann", "ann@example.com", "correct-horse")
+
+    with pytest.raises(Conflict) as error:
+        users.register("ann", "other@example.com", "correct-horse")
+
+    assert error.value.messages == {"username": ["has already been taken"]}
+
+
+def test_register_rejects_taken_email(ctx):
+    users.register("ann", "ann@example.com", "correct-horse")
+
+    with pytest.raises(Conflict) as error:
+        users.register("bob", "ann@example.com", "correct-horse")
+
+    assert error.value.messages == {"email": ["has already been taken"]}
+
+
+def test_register_compares_emails_case_insensitively(ctx):
+    users.register("ann", "ann@example.com", "correct-horse")
+
+    with pytest.raises(Conflict) as error:
+        users.register("bob", "ANN@Example.com", "correct-horse")
+
+    assert error.value.messages == {"email": ["has already been taken"]}
+
+
+# --- authenticate ----------------------------------------------------------------------------
+
+
+def test_authenticate_with_right_password(ctx):
+    ann = users.register("ann", "ann@example.com", "correct-horse")
+
+    assert users.authenticate("ann@example.com", "correct-horse").id == ann.id
+
+
+def test_authenticate_ignores_email_case(ctx):
+    ann = users.register("ann", "ann@example.com", "correct-horse")
+
+    assert users.authenticate("ANN@example.com", "correct-horse").id == ann.id
+
+
+def test_authenticate_wrong_password_and_unknown_email_fail_alike(ctx):
+    users.register("ann", "ann@example.com", "correct-horse")
+
+    with pytest.raises(InvalidCredentials) as wrong_password:
+        users.authenticate("ann@example.com", "battery-staple")
+    with pytest.raises(InvalidCredentials) as unknown_email:
+        users.authenticate("nobody@example.com", "correct-horse")
+
+    assert wrong_password.value.messages == unknown_email.value.messages
+    assert wrong_password.value.messages == {"email or password": ["is invalid"]}
+
+
+# --- update_user -----------------------------------------------------------------------------
+
+
+def test_update_user_may_keep_own_username_and_email(ctx, factory):
+    ann = factory.user("ann")
+    user = users.get_user(ann.id)
+
+    updated = users.update_user(user, {"username": "ann", "email": ann.email, "bio": "Hi"})
+
+    assert (updated.username, updated.email, updated.bio) == ("ann", ann.email, "Hi")
+
+
+def test_update_user_rejects_another_users_username(ctx, factory):
+    ann, bob = factory.user("ann"), factory.user("bob")
+
+    with pytest.raises(Conflict) as error:
+        users.update_user(users.get_user(ann.id), {"username": bob.username})
+
+    assert error.value.messages == {"username": ["has already been taken"]}
+
+
+def test_update_user_rejects_another_users_email(ctx, factory):
+    ann, bob = factory.user("ann"), factory.user("bob")
+
+    with pytest.raises(Conflict) as error:
+        users.update_user(users.get_user(ann.id), {"email": bob.email})
+
+    assert error.value.messages == {"email": ["has already been taken"]}
+
+
+def test_update_user_compares_emails_case_insensitively(ctx, factory):
+    ann, bob = factory.user("ann"), factory.user("bob")
+
+    with pytest.raises(Conflict) as error:
+        users.update_user(users.get_user(ann.id), {"email": bob.email.upper()})
+
+    assert error.value.messages == {"email": ["has already been taken"]}
+
+
+def test_update_user_password_revokes_older_tokens(ctx, factory):
+    ann = factory.user("ann")
+    user = users.get_user(ann.id)
+    old_claims = read_token(issue_token(user))
+    assert old_claims.credentials_version == user.credentials_version
+
+    users.update_user(user, {"password": "brand-new-password"})
+
+    assert user.credentials_version == old_claims.credentials_version + 1
+    assert read_token(issue_token(user)).credentials_version == user.credentials_version
+    assert users.authenticate(ann.email, "brand-new-password").id == ann.id
+    with pytest.raises(InvalidCredentials):
+        users.authenticate(ann.email, ann.password)
+
+
+def test_update_user_without_password_keeps_tokens_valid(ctx, factory):
+    user = users.get_user(factory.user("ann").id)
+    version = user.credentials_version
+
+    users.update_user(user, {"bio": "Still me"})
+
+    assert user.credentials_version == version
+
+
+def test_update_user_sets_and_clears_bio_and_image(ctx, factory):
+    ann = factory.user("ann")
+
+    users.update_user(
+        users.get_user(ann.id), {"bio": "I write", "image": "https://example.com/ann.png"}
+    )
+    db.session.expire_all()
+    assert (stored("ann").bio, stored("ann").image) == ("I write", "https://example.com/ann.png")
+
+    users.update_user(users.get_user(ann.id), {"bio": None, "image": None})
+    db.session.expire_all()
+    assert (stored("ann").bio, stored("ann").image) == (None, None)
+
+
+# --- profiles and follows --------------------------------------------------------------------
+
+
+def test_get_profile_unknown_username_is_not_found(ctx):
+    with pytest.raises(NotFound):
+        users.get_profile("nobody", None)
+
+
+def test_get_profile_following_flag_for_viewer(ctx, factory):
+    ann, bob, cid = factory.user("ann"), factory.user("bob"), factory.user("cid")
+    factory.follow(ann, bob)
+
+    assert users.get_profile("bob", users.get_user(ann.id)).following is True
+    assert users.get_profile("bob", users.get_user(cid.id)).following is False
+
+
+def test_get_profile_anonymously_is_not_following(ctx, factory):
+    ann, bob = factory.user("ann"), factory.user("bob")
+    factory.follow(ann, bob)
+
+    assert users.get_profile("bob", None).following is False
+
+
+def follow_rows() -> int:
+    return len(db.session.execute(select(follows)).all())
+
+
+def test_follow_is_idempotent(ctx, factory):
+    ann, bob = factory.user("ann"), factory.user("bob")
+    viewer = users.get_user(ann.id)
+
+    assert users.follow(viewer, bob.username).following is True
+    assert users.follow(viewer, bob.username).following is True
+    assert follow_rows() == 1
+
+
+def test_unfollow_is_idempotent(ctx, factory):
+    ann, bob = factory.user("ann"), factory.user("bob")
+    factory.follow(ann, bob)
+    viewer = users.get_user(ann.id)
+
+    assert users.unfollow(viewer, bob.username).following is False
+    assert users.unfollow(viewer, bob.username).following is False
+    assert follow_rows() == 0
+
+
+def test_follow_unknown_username_is_not_found(ctx, factory):
+    viewer = users.get_user(factory.user("ann").id)
+
+    with pytest.raises(NotFound):
+        users.follow(viewer, "nobody")
+
+
+def test_follow_yourself_is_invalid(ctx, factory):
+    ann = factory.user("ann")
+
+    with pytest.raises(Invalid) as error:
+        users.follow(users.get_user(ann.id), ann.username)
+
+    assert "username" in error.value.messages
+    assert follow_rows() == 0

@@ -5,7 +5,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
@@ -123,6 +123,13 @@ def register_errorhandlers(app: Flask) -> None:
 
     app.register_error_handler(DomainError, handle_error)
     app.register_error_handler(HTTPException, handle_error)
+    app.before_request(refuse_nul_characters)
+
+
+def refuse_nul_characters() -> None:
+    """No real URL holds a NUL character, and no database stores one in text: refuse it early."""
+    if "\x00" in request.path or "%00" in request.query_string.decode("latin-1"):
+        abort(400, "may not contain NUL characters")
 
 
 def register_commands(app: Flask) -> None:

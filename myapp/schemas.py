@@ -18,7 +18,9 @@ class Text(fields.String):
 
     default_error_messages = {
         "required": "can't be blank",
+        "null": "can't be blank",
         "blank": "can't be blank",
+        "nul": "may not contain NUL characters",
         "too_long": "is too long (maximum is {max} characters)",
     }
 
@@ -29,6 +31,8 @@ class Text(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in text:  # no database stores it in text (PostgreSQL refuses it)
+            raise self.make_error("nul")
         if not text and not self.allow_blank:
             raise self.make_error("blank")
         if len(text) > self.max_length:

@@ -31,7 +31,7 @@ def create(body: dict[str, Any], slug: str) -> dict[str, Any]:
     return {"comment": articles.add_comment(current_user, slug, body["comment"]["body"])}
 
 
-@bp.delete("/articles/<slug>/comments/<int:comment_id>")
+@bp.delete("/articles/<slug>/comments/<int(max=2147483647):comment_id>")  # ids fit an INTEGER
 @token_required
 @bp.response(204)
 @bp.doc(tags=TAGS)

@@ -10,7 +10,7 @@ from myapp.errors import DomainError
 
 # The key a generic HTTP error is reported under, so clients can show "<key> <message>".
 DEFAULT_MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("body", "is not valid JSON"),
+    400: ("request", "is malformed"),
     401: ("token", "is missing"),
     403: ("token", "does not allow this"),
     404: ("path", "not found"),

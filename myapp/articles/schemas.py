@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from myapp.schemas import InputSchema, Text, Timestamp
+from myapp.schemas import InputSchema, OptionalText, Text, Timestamp
 from myapp.users.schemas import ProfileSchema
 
 MAX_TAGS = 10
@@ -63,16 +63,9 @@ class PageQuerySchema(InputSchema):
 
 class ArticleQuerySchema(PageQuerySchema):
     # Blank filters mean "no filter"; unknown values simply match nothing.
-    tag = fields.String(load_default=None)
-    author = fields.String(load_default=None)
-    favorited = fields.String(load_default=None)
-
-    @post_load
-    def drop_blank_filters(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        for key in ("tag", "author", "favorited"):
-            if not (data.get(key) or "").strip():
-                data[key] = None
-        return data
+    tag = OptionalText(max_length=255, load_default=None)
+    author = OptionalText(max_length=255, load_default=None)
+    favorited = OptionalText(max_length=255, load_default=None)
 
 
 class ArticleListItemSchema(Schema):

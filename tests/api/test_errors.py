@@ -78,3 +78,42 @@ def test_unexpected_error_is_json_500():
     assert response.status_code == 500
     message = "could not handle this request; try again later"
     assert response.json == {"errors": {"server": [message]}}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/articles?tag=%00", "/api/profiles/%00", "/api/articles/a%00b/comments"]
+)
+def test_nul_characters_in_the_url_are_refused(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.json == {"errors": {"request": ["may not contain NUL characters"]}}
+
+
+def test_nul_characters_in_a_body_are_refused(client, factory):
+    account = factory.user()
+    article = {"title": "a\u0000b", "description": "d", "body": "b", "tagList": ["x\u0000"]}
+    response = client.post("/api/articles", json={"article": article}, headers=account.headers)
+    assert response.status_code == 422
+    assert response.json == {
+        "errors": {
+            "title": ["may not contain NUL characters"],
+            "tagList.0": ["may not contain NUL characters"],
+        }
+    }
+
+
+def test_ids_too_large_for_the_database_are_unknown(client, factory):
+    account = factory.user()
+    slug = factory.article(account)
+    url = f"/api/articles/{slug}/comments/99999999999999999999999"
+    response = client.delete(url, headers=account.headers)
+    assert response.status_code == 404
+
+
+def test_huge_paging_numbers(client, factory):
+    factory.article(factory.user())
+    response = client.get("/api/articles?limit=10000000000000000000000&offset=0")
+    assert response.status_code == 200
+    assert len(response.json["articles"]) == 1
+    response = client.get("/api/articles?offset=10000000000000000000000")
+    assert response.json == {"articles": [], "articlesCount": 1}

@@ -19,6 +19,7 @@ class Text(fields.String):
     default_error_messages = {
         "required": "can't be blank",
         "null": "can't be blank",
+        "invalid": "must be a string",
         "blank": "can't be blank",
         "nul": "may not contain NUL characters",
         "too_long": "is too long (maximum is {max} characters)",

@@ -36,7 +36,13 @@ def check_password_length(password: str) -> None:
 def password_field(**kwargs: Any) -> fields.String:
     # Not stripped: white space in a password is the user's choice.
     return fields.String(
-        error_messages={"required": "can't be blank"}, validate=check_password_length, **kwargs
+        error_messages={
+            "required": "can't be blank",
+            "null": "can't be blank",
+            "invalid": "must be a string",
+        },
+        validate=check_password_length,
+        **kwargs,
     )
 
 

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from myapp.config import CONFIGS, instance_secret_key
 from myapp.errors import DomainError
-from myapp.extensions import cache, cors, db, login_manager, migrate, openapi
+from myapp.extensions import cache, cors, csrf, db, login_manager, migrate, openapi
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, render_as_batch=True)
     cache.init_app(app)
+    csrf.init_app(app)
     cors.init_app(
         app,
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"].split(",")}},
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from myapp.pages import bp as pages_bp
 
     openapi.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # token-authenticated: no cookie, so no cross-site request forgery
     app.register_blueprint(api_docs_assets)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)

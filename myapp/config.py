@@ -67,6 +67,8 @@ class Config:
     )
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # CSRF tokens live as long as the session: a form left open over lunch still submits.
+    WTF_CSRF_TIME_LIMIT = None
 
     POPULAR_TAGS_LIMIT = 20
     PAGE_SIZE = 10  # articles per page on the HTML pages

@@ -153,8 +153,10 @@ def _tags_named(names: list[str]) -> list[Tag]:
     return [existing.get(name) or Tag(name=name) for name in names]
 
 
-def _own_article(viewer: User, slug: str, *options: Any) -> Article:
-    article = db.session.scalar(select(Article).where(Article.slug == slug).options(*options))
+def get_own_article(viewer: User, slug: str) -> Article:
+    """The article with its tags, if ``viewer`` wrote it: NotFound or Forbidden otherwise."""
+    query = select(Article).where(Article.slug == slug).options(selectinload(Article.tags))
+    article = db.session.scalar(query)
     if article is None:
         raise NotFound("article", "not found")
     if article.author_id != viewer.id:
@@ -189,7 +191,7 @@ def create_article(author: User, data: dict[str, Any]) -> Article:
 
 def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> Article:
     def update() -> Article:
-        article = _own_article(viewer, slug, selectinload(Article.tags))
+        article = get_own_article(viewer, slug)
         if "title" in changes and changes["title"] != article.title:
             article.slug = _unique_slug(changes["title"], exclude_id=article.id)
         for field in ("title", "description", "body"):
@@ -206,7 +208,7 @@ def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> Article:
 
 
 def delete_article(viewer: User, slug: str) -> None:
-    article = _own_article(viewer, slug)
+    article = get_own_article(viewer, slug)
     # Comments, favorites and tag links go with it (ON DELETE CASCADE).
     db.session.execute(delete(Article).where(Article.id == article.id))
     db.session.commit()

@@ -4,7 +4,7 @@ One Flask-Login manager serves both. API requests get an empty session that is n
 so a cookie alone can never authorize an API call, and the API never sets a cookie.
 """
 
-from flask import Flask, Request, Response, redirect, request, url_for
+from flask import Flask, Request, Response, flash, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
@@ -72,4 +72,7 @@ def load_token_user(request: Request) -> User | None:
 def unauthorized() -> Response:
     if is_api_request():
         raise Unauthorized("is missing")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    flash("Please sign in to continue.", "info")
+    # After signing in, come back to this page; for a form post, to the page the form was on.
+    back = request.full_path.rstrip("?") if request.method == "GET" else request.form.get("next")
+    return redirect(url_for("auth.login", next=back))

@@ -1,20 +1,72 @@
-from flask import redirect, render_template, url_for
-from flask_login import logout_user
+"""Sign in, sign up and sign out pages, on Flask-Login sessions."""
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from myapp.auth import bp
+from myapp.errors import Conflict, InvalidCredentials
+from myapp.pages.forms import is_local_path, load_form
+from myapp.users import services as users
+from myapp.users.models import User
+from myapp.users.schemas import LoginSchema, RegisterSchema
 
 
-@bp.get("/login")
-def login() -> str:
-    return render_template("auth/login.html")
+def sign_in(user: User, remember: bool) -> None:
+    """Start a fresh session; "remember me" makes it outlive the browser."""
+    session.clear()
+    login_user(user)
+    session.permanent = remember
 
 
-@bp.get("/register")
-def register() -> str:
-    return render_template("auth/register.html")
+def next_page() -> str:
+    target = request.values.get("next")
+    return target if is_local_path(target) else url_for("pages.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(next_page())
+    form, errors = request.form, {}
+    if request.method == "POST":
+        data, errors = load_form(LoginSchema(), form)
+        if data is not None:
+            try:
+                user = users.authenticate(data["email"], data["password"])
+            except InvalidCredentials as error:
+                errors = error.messages
+            else:
+                sign_in(user, remember=bool(form.get("remember")))
+                flash(f"Welcome back, {user.username}.", "success")
+                return redirect(next_page())
+    status = 422 if errors else 200
+    return render_template("auth/login.html", form=form, errors=errors), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form, errors = request.form, {}
+    if request.method == "POST":
+        data, errors = load_form(RegisterSchema(), form)
+        if data is not None:
+            try:
+                user = users.register(**data)
+            except Conflict as error:
+                errors = error.messages
+            else:
+                sign_in(user, remember=False)
+                flash(f"Welcome to Conduit, {user.username}!", "success")
+                return redirect(url_for("pages.home"))
+    status = 422 if errors else 200
+    return render_template("auth/register.html", form=form, errors=errors), status
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> Response:
     logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
     return redirect(url_for("pages.home"))

@@ -1,0 +1,39 @@
+"""The signed-in user's settings."""
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from myapp.errors import Conflict
+from myapp.pages import bp
+from myapp.pages.forms import load_form
+from myapp.users import services as users
+from myapp.users.schemas import UserUpdateSchema
+
+FIELDS = ("image", "username", "bio", "email")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> Any:
+    if request.method == "GET":
+        form = {field: getattr(current_user, field) or "" for field in FIELDS}
+        return render_template("pages/settings.html", form=form, errors={})
+    data = {field: request.form[field] for field in FIELDS if field in request.form}
+    if request.form.get("password"):  # blank means "keep my password"
+        data["password"] = request.form["password"]
+    changes, errors = load_form(UserUpdateSchema(), data)
+    if changes is not None:
+        try:
+            user = users.update_user(current_user, changes)
+        except Conflict as error:
+            errors = error.messages
+        else:
+            if "password" in changes:
+                # The new password signed out every other session; keep this one.
+                login_user(user)
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("pages.profile", username=user.username))
+    form = {field: request.form.get(field, "") for field in FIELDS}
+    return render_template("pages/settings.html", form=form, errors=errors), 422

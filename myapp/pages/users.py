@@ -26,7 +26,8 @@ def settings() -> Any:
     changes, errors = load_form(UserUpdateSchema(), data)
     if changes is not None:
         try:
-            user = users.update_user(current_user, changes)
+            # The user object itself, not Flask-Login's proxy: it is signed in again below.
+            user = users.update_user(current_user._get_current_object(), changes)
         except Conflict as error:
             errors = error.messages
         else:

@@ -1,0 +1,126 @@
+"""Sign in, sign up, sign out; protected pages; CSRF."""
+
+import pytest
+
+from tests.pages.conftest import text
+
+
+class TestSignIn:
+    def test_form(self, pages):
+        response = pages.get("/login")
+        assert response.status_code == 200
+        assert "<title>Sign in — Conduit</title>" in text(response)
+        assert 'name="csrf_token"' in text(response)
+
+    def test_signs_in_by_email(self, pages, factory):
+        account = factory.user("jane")
+        response = pages.login(account)
+        assert response.location == "/"
+        home = pages.get("/")
+        assert 'href="/profile/jane"' in text(home)
+        assert "Welcome back, jane." in text(home)
+
+    @pytest.mark.parametrize("wrong", ["password", "email"])
+    def test_wrong_credentials_get_one_message(self, pages, factory, wrong):
+        account = factory.user("jane")
+        data = {"email": account.email, "password": account.password}
+        data[wrong] = "wrong@example.com" if wrong == "email" else "wrong-password"
+        response = pages.post("/login", data)
+        assert response.status_code == 422
+        assert "email or password is invalid" in text(response)
+        assert f'value="{data["email"]}"' in text(response)  # the input is kept
+        assert "wrong-password" not in text(response)  # but never the password
+
+    def test_blank_fields(self, pages):
+        response = pages.post("/login", {"email": "", "password": ""})
+        assert response.status_code == 422
+        assert "Email can&#39;t be blank" in text(response)
+        assert "Password can&#39;t be blank" in text(response)
+
+    def test_remember_me_makes_a_lasting_cookie(self, pages, factory):
+        account = factory.user()
+        session_only = pages.login(account)
+        assert "Expires=" not in session_only.headers["Set-Cookie"]
+        pages.post("/logout")
+        lasting = pages.login(account, remember=True)
+        assert "Expires=" in lasting.headers["Set-Cookie"]
+        assert "HttpOnly" in lasting.headers["Set-Cookie"]
+        assert "SameSite=Lax" in lasting.headers["Set-Cookie"]
+
+
+class TestNext:
+    def test_protected_page_redirects_to_sign_in_and_back(self, pages, factory):
+        response = pages.get("/editor")
+        assert response.status_code == 302
+        assert response.location == "/login?next=/editor"
+        account = factory.user()
+        response = pages.post(
+            "/login?next=/editor",
+            {"email": account.email, "password": account.password, "next": "/editor"},
+        )
+        assert response.location == "/editor"
+
+    @pytest.mark.parametrize(
+        "target",
+        [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "evil",
+        ],
+    )
+    def test_next_accepts_only_local_paths(self, pages, factory, target):
+        account = factory.user()
+        data = {"email": account.email, "password": account.password, "next": target}
+        response = pages.post("/login", data)
+        assert response.location == "/"
+
+
+class TestSignUp:
+    def test_creates_account_and_signs_in(self, pages):
+        data = {"username": "newbie", "email": "newbie@example.com", "password": "password-1"}
+        response = pages.post("/register", data)
+        assert response.status_code == 302
+        assert 'href="/profile/newbie"' in text(pages.get("/"))
+
+    def test_shows_the_api_rules_next_to_fields(self, pages, factory):
+        factory.user("taken")
+        data = {"username": "taken", "email": "not-an-email", "password": "short"}
+        response = pages.post("/register", data)
+        assert response.status_code == 422
+        body = text(response)
+        assert "Email is invalid" in body
+        assert "Password must be between 8 and 128 characters" in body
+        assert 'value="taken"' in body
+        # The duplicate is reported once the rest is valid.
+        data = {"username": "taken", "email": "x@example.com", "password": "password-1"}
+        assert "Username has already been taken" in text(pages.post("/register", data))
+
+
+class TestSignOut:
+    def test_by_post(self, pages, factory):
+        pages.login(factory.user("jane"))
+        response = pages.post("/logout")
+        assert response.status_code == 302
+        assert 'href="/profile/jane"' not in text(pages.get("/"))
+
+    def test_not_by_get(self, pages):
+        assert pages.get("/logout").status_code == 405
+
+
+class TestCsrf:
+    def test_post_without_token_is_refused_and_changes_nothing(self, pages, factory):
+        account = factory.user()
+        pages.login(account)
+        data = {"title": "Forged", "description": "d", "body": "b"}
+        response = pages.client.post("/editor", data=data)
+        assert response.status_code == 400
+        assert response.mimetype == "text/html"
+        assert "CSRF" in text(response)
+        assert pages.get("/api/articles").json["articlesCount"] == 0
+
+    def test_post_with_a_wrong_token_is_refused(self, pages, factory):
+        pages.login(factory.user())
+        response = pages.client.post("/logout", data={"csrf_token": "forged"})
+        assert response.status_code == 400

@@ -1,0 +1,50 @@
+"""The pages keep the API's query budget: constant whatever the page size and dataset."""
+
+import pytest
+
+
+@pytest.fixture
+def world(app, factory):
+    def build(size: int):
+        reader = factory.user("reader")
+        author = factory.user("author")
+        slug = None
+        for i in range(size):
+            slug = factory.article(author, tag_list=["common", f"tag{i}"])
+            factory.favorite(reader, slug)
+            factory.comment(author, slug)
+            factory.comment(reader, slug)
+        factory.follow(reader, author)
+        return reader, slug
+
+    return build
+
+
+@pytest.mark.parametrize("size", [1, 12])
+@pytest.mark.parametrize(
+    ("path", "signed_in", "budget"),
+    [
+        # session user, count, page, tags, popular tags
+        ("/", False, 4),
+        ("/", True, 5),
+        ("/?tab=yours", True, 5),
+        ("/?tag=common", True, 5),
+        # session user, article + tags, article id + comments
+        ("/article/{slug}", False, 4),
+        ("/article/{slug}", True, 5),
+        # session user, profile, count, page, tags
+        ("/profile/author", False, 4),
+        ("/profile/author", True, 5),
+        ("/profile/reader/favorites", True, 5),
+    ],
+)
+def test_pages_run_a_constant_number_of_queries(
+    pages, world, count_queries, size, path, signed_in, budget
+):
+    reader, slug = world(size)
+    if signed_in:
+        pages.login(reader)
+    with count_queries() as queries:
+        response = pages.get(path.format(slug=slug))
+    assert response.status_code == 200
+    assert queries.count == budget, queries.statements

@@ -42,6 +42,11 @@ def configure_defaults(app: Flask) -> None:
         if config["APP_ENV"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith(("mysql", "mariadb")):
+        # As on PostgreSQL: each statement sees what committed before it.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("isolation_level", "READ COMMITTED")
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if config.get("REDIS_URL"):
         config.setdefault("CACHE_TYPE", "RedisCache")
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])

@@ -16,11 +16,21 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DRIVERS = {
+    "postgres://": "postgresql+psycopg://",
+    "postgresql://": "postgresql+psycopg://",
+    "mysql://": "mysql+pymysql://",
+    "mariadb://": "mariadb+pymysql://",
+}
+
+
 def normalize_database_url(url: str) -> str:
-    """Point bare ``postgres://`` / ``postgresql://`` URLs at the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
+    """Give bare URLs our drivers: psycopg 3 for PostgreSQL, PyMySQL (utf8mb4) for MariaDB/MySQL."""
+    for bare, full in DRIVERS.items():
+        if url.startswith(bare):
+            url = full + url[len(bare) :]
+    if url.startswith(("mysql+", "mariadb+")) and "charset=" not in url:
+        url += ("&" if "?" in url else "?") + "charset=utf8mb4"
     return url
 
 

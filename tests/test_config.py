@@ -48,7 +48,9 @@ def test_cache_uses_redis_when_given():
         ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
         ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
         ("sqlite:///x.db", "sqlite:///x.db"),
+        ("mysql://root@h/db", "mysql+pymysql://root@h/db?charset=utf8mb4"),
+        ("mariadb://root@h/db?x=1", "mariadb+pymysql://root@h/db?x=1&charset=utf8mb4"),
     ],
 )
-def test_database_url_gets_the_psycopg_driver(url, expected):
+def test_database_url_gets_our_drivers(url, expected):
     assert normalize_database_url(url) == expected

@@ -12,7 +12,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from myapp.extensions import db
-from myapp.models import Timestamps, utcnow
+from myapp.models import (
+    MYSQL_TABLE_ARGS,
+    CaseSensitiveString,
+    LongText,
+    Timestamps,
+    UTCDateTime,
+    utcnow,
+)
 from myapp.users.models import User
 
 article_tags = Table(
@@ -37,15 +44,17 @@ favorites = Table(
         primary_key=True,
         index=True,
     ),
-    Column("created_at", db.DateTime(timezone=True), default=utcnow, nullable=False),
+    Column("created_at", UTCDateTime(), default=utcnow, nullable=False),
+    **MYSQL_TABLE_ARGS,
 )
 
 
 class Tag(db.Model):
     __tablename__ = "tags"
+    __table_args__ = MYSQL_TABLE_ARGS
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
 
     def __repr__(self) -> str:
         return f"<Tag {self.name}>"
@@ -57,13 +66,14 @@ class Article(Timestamps, db.Model):
         # Newest-first listings, globally and per author (feed, profile).
         Index("ix_articles_created_at_id", "created_at", "id"),
         Index("ix_articles_author_id_created_at", "author_id", "created_at"),
+        MYSQL_TABLE_ARGS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(255), unique=True)
+    slug: Mapped[str] = mapped_column(CaseSensitiveString(255), unique=True)
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(String(1000))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(LongText)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 
     author: Mapped[User] = relationship(lazy="raise")
@@ -86,6 +96,7 @@ class Article(Timestamps, db.Model):
 
 class Comment(Timestamps, db.Model):
     __tablename__ = "comments"
+    __table_args__ = MYSQL_TABLE_ARGS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[str] = mapped_column(Text)

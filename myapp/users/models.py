@@ -2,7 +2,7 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from myapp.extensions import db
-from myapp.models import Timestamps, utcnow
+from myapp.models import MYSQL_TABLE_ARGS, CaseSensitiveString, Timestamps, UTCDateTime, utcnow
 
 follows = Table(
     "follows",
@@ -14,15 +14,17 @@ follows = Table(
         primary_key=True,
         index=True,
     ),
-    Column("created_at", db.DateTime(timezone=True), default=utcnow, nullable=False),
+    Column("created_at", UTCDateTime(), default=utcnow, nullable=False),
+    **MYSQL_TABLE_ARGS,
 )
 
 
 class User(Timestamps, db.Model):
     __tablename__ = "users"
+    __table_args__ = MYSQL_TABLE_ARGS
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(40), unique=True)
+    username: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
     # Stored lower-cased, so the unique constraint compares case-insensitively on every backend.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))

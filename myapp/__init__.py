@@ -8,10 +8,11 @@ from typing import Any
 from flask import Flask, abort, request
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp.config import CONFIGS, instance_secret_key
 from myapp.errors import DomainError
-from myapp.extensions import cache, cors, csrf, db, login_manager, migrate, openapi
+from myapp.extensions import cache, cors, csrf, db, login_manager, migrate, openapi, talisman
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,6 +27,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     configure_defaults(app)
 
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -38,9 +45,14 @@ def configure_defaults(app: Flask) -> None:
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "conduit.db")
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if not config.get("SECRET_KEY"):
-        if config["APP_ENV"] == "production":
-            raise RuntimeError("SECRET_KEY must be set in production")
+    if config["APP_ENV"] == "production":
+        if len(config.get("SECRET_KEY") or "") < config["MIN_SECRET_KEY_LENGTH"]:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least "
+                f"{config['MIN_SECRET_KEY_LENGTH']} characters in production, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+    elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if config["SQLALCHEMY_DATABASE_URI"].startswith(("mysql", "mariadb")):
         # As on PostgreSQL: each statement sees what committed before it.
@@ -77,6 +89,15 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)
     cache.init_app(app)
     csrf.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the proxy; HSTS is sent on requests that came over HTTPS
+        content_security_policy=app.config["CONTENT_SECURITY_POLICY"],
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        session_cookie_secure=False,  # Secure is set per request: see auth.loaders
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+    )
     cors.init_app(
         app,
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"].split(",")}},

@@ -80,6 +80,21 @@ class Config:
     # CSRF tokens live as long as the session: a form left open over lunch still submits.
     WTF_CSRF_TIME_LIMIT = None
 
+    # Proxies in front of the app (nginx: 1) whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    # Security headers (flask-talisman). No inline script or style anywhere.
+    CONTENT_SECURITY_POLICY = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data: https: http:",  # avatars and article images live elsewhere
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+
     POPULAR_TAGS_LIMIT = 20
     PAGE_SIZE = 10  # articles per page on the HTML pages
 
@@ -109,6 +124,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     APP_ENV = "production"
+    MIN_SECRET_KEY_LENGTH = 32
 
 
 CONFIGS = {

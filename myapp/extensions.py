@@ -6,6 +6,7 @@ from flask_cors import CORS
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -38,4 +39,5 @@ login_manager = LoginManager()
 cache = Cache()
 cors = CORS()
 csrf = CSRFProtect()
+talisman = Talisman()
 openapi = Api()

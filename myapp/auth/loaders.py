@@ -27,7 +27,8 @@ def viewer() -> User | None:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Cookie sessions for pages; none at all for the API."""
+    """Cookie sessions for pages; none at all for the API. HttpOnly, SameSite=Lax, and Secure
+    over HTTPS."""
 
     def open_session(self, app: Flask, request: Request):
         if is_api_request():
@@ -37,6 +38,10 @@ class SessionInterface(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session, response: Response) -> None:
         if not is_api_request():
             super().save_session(app, session, response)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        # Secure whenever the browser reached us over HTTPS (through ProxyFix behind nginx).
+        return request.is_secure or super().get_cookie_secure(app)
 
 
 def load_session_user(session_id: str) -> User | None:

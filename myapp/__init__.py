@@ -13,10 +13,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from myapp.config import CONFIGS, instance_secret_key
 from myapp.errors import DomainError
 from myapp.extensions import cache, cors, csrf, db, login_manager, migrate, openapi, talisman
+from myapp.json_provider import OrjsonProvider
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides the settings read from the environment."""
+    Flask.json_provider_class = OrjsonProvider
     app = Flask(__name__, instance_relative_config=True)
     app_env = (config or {}).get("APP_ENV") or os.environ.get("APP_ENV", "development")
     if app_env not in CONFIGS:

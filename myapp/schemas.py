@@ -13,6 +13,24 @@ class InputSchema(Schema):
         unknown = EXCLUDE
 
 
+INVALID_TEXT = "contains characters that are not valid text"
+
+
+def is_valid_text(text: str) -> bool:
+    """False for strings no UTF-8 store can hold, such as lone surrogates from ``"\\ud800"``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def require_valid_text(text: str) -> None:
+    """A marshmallow validator for fields that are not ``Text`` (passwords)."""
+    if not is_valid_text(text):
+        raise ValidationError(INVALID_TEXT)
+
+
 class Text(fields.String):
     """A string with surrounding white space removed; a required one may not be blank."""
 
@@ -22,6 +40,7 @@ class Text(fields.String):
         "invalid": "must be a string",
         "blank": "can't be blank",
         "nul": "may not contain NUL characters",
+        "unencodable": INVALID_TEXT,
         "too_long": "is too long (maximum is {max} characters)",
     }
 
@@ -34,6 +53,8 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if "\x00" in text:  # no database stores it in text (PostgreSQL refuses it)
             raise self.make_error("nul")
+        if not is_valid_text(text):
+            raise self.make_error("unencodable")
         if not text and not self.allow_blank:
             raise self.make_error("blank")
         if len(text) > self.max_length:

@@ -7,10 +7,16 @@ schemas), calls one service and returns what the response schema dumps.
 from collections.abc import Callable
 from typing import Any
 
+import flask_smorest
 from flask_login import login_required
-from flask_smorest import Blueprint
 
 from myapp.auth.loaders import API_PREFIX
+from myapp.json_provider import JsonBodyParser
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = JsonBodyParser()
+
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX, description="The RealWorld Conduit API")
 

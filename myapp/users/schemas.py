@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from myapp.schemas import InputSchema, OptionalText, Text
+from myapp.schemas import InputSchema, OptionalText, Text, require_valid_text
 from myapp.users.tokens import issue_token
 
 USERNAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -29,6 +29,7 @@ def email_field(**kwargs: Any) -> Text:
 def check_password_length(password: str) -> None:
     if not password:
         raise ValidationError("can't be blank")
+    require_valid_text(password)
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise ValidationError(f"must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters")
 
@@ -60,6 +61,7 @@ class LoginSchema(InputSchema):
         validate=[
             validate.Length(min=1, error="can't be blank"),
             validate.Length(max=PASSWORD_MAX, error=f"is too long (maximum is {PASSWORD_MAX})"),
+            require_valid_text,
         ],
     )
 

@@ -12,6 +12,7 @@ from flask import current_app
 from myapp.users.models import User
 
 ALGORITHM = "HS256"
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ def read_token(token: str) -> TokenClaims | None:
             algorithms=[ALGORITHM],
             options={"require": ["sub", "exp", "iat"]},
         )
-        return TokenClaims(int(claims["sub"]), int(claims.get("ver", 0)))
-    except (jwt.InvalidTokenError, ValueError, TypeError):
+    except jwt.InvalidTokenError:
         return None
+    user_id, version = claims["sub"], claims.get("ver", 0)
+    # Only what we issue: a database id as a string, and an integer version.
+    if not (isinstance(user_id, str) and user_id.isdigit() and int(user_id) <= MAX_ID):
+        return None
+    if not isinstance(version, int) or isinstance(version, bool):
+        return None
+    return TokenClaims(int(user_id), version)

@@ -81,3 +81,15 @@ def test_api_never_sets_a_cookie(client, factory):
         client.post("/api/users/login", json={"user": {"email": account.email, "password": "x"}}),
     ):
         assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [{"sub": "99999999999999999999"}, {"sub": 1}, {"ver": float("inf")}, {"ver": "0"}],
+    ids=["huge-id", "numeric-sub", "infinite-version", "string-version"],
+)
+def test_signed_tokens_with_claims_we_never_issue(app, client, factory, claims):
+    account = factory.user()
+    token = _token(app, **({"sub": str(account.id)} | claims))
+    response = client.get("/api/user", headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 401

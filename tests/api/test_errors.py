@@ -117,3 +117,30 @@ def test_huge_paging_numbers(client, factory):
     assert len(response.json["articles"]) == 1
     response = client.get("/api/articles?offset=10000000000000000000000")
     assert response.json == {"articles": [], "articlesCount": 1}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"user": {"email": "\\ud800", "password": "password-1"}}',  # a lone surrogate
+        "[" * 100_000 + "]" * 100_000,  # nested past any sane depth
+        '{"user": {"email": ' + "9" * 5000 + "}}",  # an integer of 5,000 digits
+    ],
+    ids=["surrogate", "deep", "huge-int"],
+)
+def test_json_that_cannot_be_valid_input_is_a_400(client, body):
+    response = client.post("/api/users/login", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json == {"errors": {"body": ["Invalid JSON body."]}}
+
+
+def test_lone_surrogates_are_refused_by_the_schemas(ctx):
+    from myapp.articles.schemas import ArticleCreateSchema
+    from myapp.users.schemas import RegisterSchema
+
+    errors = ArticleCreateSchema().validate({"title": "t\ud800", "description": "d", "body": "b"})
+    assert errors == {"title": ["contains characters that are not valid text"]}
+    user = {"username": "u", "email": "u@example.com", "password": "pass\ud800word"}
+    assert RegisterSchema().validate(user) == {
+        "password": ["contains characters that are not valid text"]
+    }

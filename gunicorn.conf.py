@@ -1,10 +1,19 @@
-"""Gunicorn settings; each can be overridden by the environment variable named beside it."""
+"""Gunicorn settings; each can be overridden by the environment variable named beside it.
+
+Without REDIS_URL the cache lives inside the process, so one worker process serves (with
+threads); with Redis every process shares the cache and the workers scale with the CPUs.
+"""
 
 import multiprocessing
 import os
 
+shared_cache = bool(os.environ.get("REDIS_URL"))
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = int(
+    os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1 if shared_cache else 1)
+)
+threads = int(os.environ.get("GUNICORN_THREADS", 1 if shared_cache else 8))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5

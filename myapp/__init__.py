@@ -64,6 +64,8 @@ def configure_defaults(app: Flask) -> None:
     if config.get("REDIS_URL"):
         config.setdefault("CACHE_TYPE", "RedisCache")
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
+        # A Redis that stops answering must not hold requests up for long.
+        config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     else:
         config.setdefault("CACHE_TYPE", "SimpleCache")
 

@@ -19,6 +19,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask import current_app
+
 from myapp.extensions import cache
 
 T = TypeVar("T")
@@ -28,39 +30,42 @@ RETRY_AFTER_SECONDS = 5.0
 log = logging.getLogger(__name__)
 
 
-class _Health:
-    """Whether the cache answered lately; shared by the threads of one process."""
+class CacheHealth:
+    """Whether the app's cache answered lately; shared by the threads of one process."""
 
-    down_until = 0.0
-    warned = False
+    def __init__(self) -> None:
+        self.down_until = 0.0
+        self.warned = False
 
-    @classmethod
-    def usable(cls) -> bool:
-        return time.monotonic() >= cls.down_until
+    def usable(self) -> bool:
+        return time.monotonic() >= self.down_until
 
-    @classmethod
-    def failed(cls, error: Exception) -> None:
-        cls.down_until = time.monotonic() + RETRY_AFTER_SECONDS
-        if not cls.warned:
-            cls.warned = True
+    def failed(self, error: Exception) -> None:
+        self.down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        if not self.warned:
+            self.warned = True
             log.warning("cache unavailable, serving without it: %s", error)
 
-    @classmethod
-    def recovered(cls) -> None:
-        if cls.warned:
-            cls.warned = False
+    def recovered(self) -> None:
+        if self.warned:
+            self.warned = False
             log.warning("cache available again")
 
 
+def _health() -> CacheHealth:
+    return current_app.extensions.setdefault("cache_health", CacheHealth())
+
+
 def _call(operation: Callable[[], T], fallback: T) -> T:
-    if not _Health.usable():
+    health = _health()
+    if not health.usable():
         return fallback
     try:
         result = operation()
-    except Exception as error:  # noqa: BLE001 - any backend failure means "no cache"
-        _Health.failed(error)
+    except Exception as error:  # any backend failure means "no cache"
+        health.failed(error)
         return fallback
-    _Health.recovered()
+    health.recovered()
     return result
 
 

@@ -8,9 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 import flask_smorest
+from flask import Response, current_app
 from flask_login import login_required
+from marshmallow import Schema
 
 from myapp.auth.loaders import API_PREFIX
+from myapp.caching import cached
 from myapp.json_provider import JsonBodyParser
 
 
@@ -31,6 +34,15 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
 def token_optional(view: Callable[..., Any]) -> Callable[..., Any]:
     """Document that a token is accepted: it sets the per-viewer flags."""
     return bp.doc(security=[{}, *TOKEN_AUTH])(view)
+
+
+def cached_json(namespace: str, schema: Schema, build: Callable[[], Any], *key: Any) -> Response:
+    """The JSON of ``schema.dump(build())``, kept in the cache until content changes.
+
+    For viewer-independent reads only. A domain error raised by ``build`` is not cached.
+    """
+    body = cached(namespace, lambda: current_app.json.dumps(schema.dump(build())), *key)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 from myapp.api import articles, comments, profiles, tags, users  # noqa: E402,F401

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_login import current_user
 
-from myapp.api import bp, token_optional, token_required
+from myapp.api import bp, cached_json, token_optional, token_required
 from myapp.api.schemas import (
     ArticleBody,
     ArticleCreateBody,
@@ -18,6 +18,9 @@ from myapp.auth.loaders import viewer
 TAGS = ["Articles"]
 
 
+LIST_BODY, ARTICLE_BODY = ArticleListBody(), ArticleBody()
+
+
 def page_body(page: articles.ArticlePage) -> dict[str, Any]:
     return {"articles": page.articles, "articles_count": page.total}
 
@@ -29,6 +32,13 @@ def page_body(page: articles.ArticlePage) -> dict[str, Any]:
 @bp.doc(tags=TAGS)
 def list_articles(**query: Any) -> dict[str, Any]:
     """Newest articles, filtered by tag, author or favoriting user"""
+    if viewer() is None:  # the same for every anonymous reader: cached
+        return cached_json(
+            "api:articles",
+            LIST_BODY,
+            lambda: page_body(articles.list_articles(None, **query)),
+            sorted(query.items()),
+        )
     return page_body(articles.list_articles(viewer(), **query))
 
 
@@ -58,6 +68,10 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 @bp.doc(tags=TAGS)
 def get(slug: str) -> dict[str, Any]:
     """One article, with its body"""
+    if viewer() is None:
+        return cached_json(
+            "api:article", ARTICLE_BODY, lambda: {"article": articles.get_article(slug, None)}, slug
+        )
     return {"article": articles.get_article(slug, viewer())}
 
 

@@ -9,6 +9,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from myapp.caching import cached
+
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
@@ -29,6 +31,12 @@ ALLOWED_ATTRIBUTES = {
 
 
 def render_markdown(source: str) -> Markup:
+    """Safe HTML for a Markdown source; cached by the source's hash, so it never goes stale."""
+    html = cached("markdown", lambda: _render(source), source, versioned=False)
+    return Markup(html)  # safe: sanitized by nh3 in _render
+
+
+def _render(source: str) -> str:
     html = _parser.render(source)
     clean = nh3.clean(
         html,
@@ -38,4 +46,4 @@ def render_markdown(source: str) -> Markup:
         link_rel="nofollow noopener",
         filter_style_properties={"text-align"},
     )
-    return Markup(clean)  # safe: sanitized by nh3 just above
+    return clean

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager, selectinload, with_expression
 
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
+from myapp.caching import cached, content_changed
 from myapp.database import commit_with_retry
 from myapp.errors import Forbidden, NotFound
 from myapp.extensions import db
@@ -118,7 +119,7 @@ def get_article(slug: str, viewer: User | None) -> Article:
 
 
 def popular_tags(limit: int) -> list[str]:
-    """Tags in use, most used first."""
+    """Tags in use, most used first (cached until the next change of content)."""
     query = (
         select(Tag.name)
         .join(article_tags)
@@ -126,7 +127,7 @@ def popular_tags(limit: int) -> list[str]:
         .order_by(func.count().desc(), Tag.name)
         .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return cached("tags", lambda: list(db.session.scalars(query)), limit)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -186,6 +187,7 @@ def create_article(author: User, data: dict[str, Any]) -> Article:
 
     # A simultaneous article can take the same slug or create the same new tag: retry.
     article = commit_with_retry(create)
+    content_changed()
     return get_article(article.slug, author)
 
 
@@ -204,6 +206,7 @@ def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> Article:
         return article
 
     article = commit_with_retry(update)
+    content_changed()
     return get_article(article.slug, viewer)
 
 
@@ -212,6 +215,7 @@ def delete_article(viewer: User, slug: str) -> None:
     # Comments, favorites and tag links go with it (ON DELETE CASCADE).
     db.session.execute(delete(Article).where(Article.id == article.id))
     db.session.commit()
+    content_changed()
 
 
 def favorite(viewer: User, slug: str) -> Article:
@@ -221,17 +225,21 @@ def favorite(viewer: User, slug: str) -> Article:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # already favorited, perhaps by a simultaneous request
+    else:
+        content_changed()  # favoritesCount
     return get_article(slug, viewer)
 
 
 def unfavorite(viewer: User, slug: str) -> Article:
     article_id = _article_id(slug)
-    db.session.execute(
+    removed = db.session.execute(
         delete(favorites).where(
             favorites.c.user_id == viewer.id, favorites.c.article_id == article_id
         )
-    )
+    ).rowcount
     db.session.commit()
+    if removed:
+        content_changed()  # favoritesCount
     return get_article(slug, viewer)
 
 
@@ -264,6 +272,7 @@ def add_comment(viewer: User, slug: str, body: str) -> Comment:
     comment = Comment(article_id=_article_id(slug), author_id=viewer.id, body=body)
     db.session.add(comment)
     db.session.commit()
+    content_changed()
     return db.session.scalar(_comment_select(viewer).where(Comment.id == comment.id))
 
 
@@ -277,3 +286,4 @@ def delete_comment(viewer: User, slug: str, comment_id: int) -> None:
         raise Forbidden("comment", "is not yours")
     db.session.execute(delete(Comment).where(Comment.id == comment.id))
     db.session.commit()
+    content_changed()

@@ -6,6 +6,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import with_expression
 
+from myapp.caching import content_changed
 from myapp.database import commit_with_retry
 from myapp.errors import Conflict, Invalid, InvalidCredentials, NotFound
 from myapp.extensions import db
@@ -89,6 +90,8 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
             user.password_hash = password_hash
             user.credentials_version += 1
         db.session.commit()
+        if changes.keys() & {"username", "bio", "image"}:
+            content_changed()  # articles and comments show their author's profile
     except IntegrityError:
         # A simultaneous request took the name first: report it like the check above would.
         db.session.rollback()

@@ -12,7 +12,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp.config import CONFIGS, instance_secret_key
 from myapp.errors import DomainError
-from myapp.extensions import cache, cors, csrf, db, login_manager, migrate, openapi, talisman
+from myapp.extensions import (
+    cache,
+    cors,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    openapi,
+    talisman,
+)
 from myapp.json_provider import OrjsonProvider
 
 
@@ -66,8 +76,13 @@ def configure_defaults(app: Flask) -> None:
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
         # A Redis that stops answering must not hold requests up for long.
         config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+        config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"])
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
     else:
         config.setdefault("CACHE_TYPE", "SimpleCache")
+        config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -92,6 +107,7 @@ def register_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, render_as_batch=True)
     cache.init_app(app)
+    limiter.init_app(app)
     csrf.init_app(app)
     talisman.init_app(
         app,

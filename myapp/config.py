@@ -95,6 +95,19 @@ class Config:
         "frame-ancestors": "'none'",
     }
 
+    # Rate limits (Flask-Limiter): per client and per account; "N per minute;M per hour" syntax.
+    RATE_LIMITS_ENABLED = env_bool("RATELIMIT_ENABLED", True)  # this app's switch
+    RATELIMIT_ENABLED = True  # Flask-Limiter's own, shared by every app: see myapp/limits.py
+    RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After
+    RATELIMIT_SWALLOW_ERRORS = True  # a failing store never fails a request...
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # ...it counts in memory until it is back
+    RATELIMIT_KEY_PREFIX = "conduit"
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute;100 per hour")
+    RATELIMIT_SIGN_UP = os.environ.get("RATELIMIT_SIGN_UP", "5 per minute;50 per day")
+    RATELIMIT_PASSWORD_CHANGE = os.environ.get("RATELIMIT_PASSWORD_CHANGE", "5 per hour")
+    RATELIMIT_NEW_ARTICLE = os.environ.get("RATELIMIT_NEW_ARTICLE", "10 per minute;100 per day")
+    RATELIMIT_NEW_COMMENT = os.environ.get("RATELIMIT_NEW_COMMENT", "10 per minute;500 per day")
+
     POPULAR_TAGS_LIMIT = 20
     PAGE_SIZE = 10  # articles per page on the HTML pages
 
@@ -117,6 +130,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATE_LIMITS_ENABLED = False  # a test that checks limits turns them on
     # Tests create many users; a cheap hash keeps the suite fast. Production uses the class default.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 64

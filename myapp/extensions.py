@@ -3,6 +3,8 @@
 import flask_smorest
 from flask_caching import Cache
 from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -40,4 +42,5 @@ cache = Cache()
 cors = CORS()
 csrf = CSRFProtect()
 talisman = Talisman()
+limiter = Limiter(key_func=get_remote_address)
 openapi = Api()

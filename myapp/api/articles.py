@@ -4,6 +4,7 @@ from typing import Any
 
 from flask_login import current_user
 
+from myapp import limits
 from myapp.api import bp, cached_json, token_optional, token_required
 from myapp.api.schemas import (
     ArticleBody,
@@ -53,6 +54,7 @@ def feed(**query: Any) -> dict[str, Any]:
 
 
 @bp.post("/articles")
+@limits.new_article
 @token_required
 @bp.arguments(ArticleCreateBody)
 @bp.response(201, ArticleBody)

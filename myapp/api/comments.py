@@ -4,6 +4,7 @@ from typing import Any
 
 from flask_login import current_user
 
+from myapp import limits
 from myapp.api import bp, token_optional, token_required
 from myapp.api.schemas import CommentBody, CommentCreateBody, CommentListBody
 from myapp.articles import services as articles
@@ -22,6 +23,7 @@ def list_comments(slug: str) -> dict[str, Any]:
 
 
 @bp.post("/articles/<slug>/comments")
+@limits.new_comment
 @token_required
 @bp.arguments(CommentCreateBody)
 @bp.response(200, CommentBody)

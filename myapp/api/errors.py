@@ -17,7 +17,7 @@ DEFAULT_MESSAGES: dict[int, tuple[str, str]] = {
     405: ("method", "is not allowed for this path"),
     413: ("body", "is too large (maximum is 1 MiB)"),
     415: ("body", "must be JSON"),
-    429: ("requests", "are too many, try again later"),
+    429: ("requests", "are too many; try again after the number of seconds in Retry-After"),
 }
 LOCATIONS = {
     "json",
@@ -83,7 +83,11 @@ def handle_error(error: Exception) -> tuple[Response, int] | Response:
         messages = {"server": ["could not handle this request; try again later"]}
     else:
         key, default = DEFAULT_MESSAGES.get(status, ("request", error.name.lower()))
-        described = error.description if error.description != type(error).description else None
+        described = (
+            error.description
+            if status != 429 and error.description != type(error).description
+            else None
+        )
         messages = {key: [described or default]}
     response, status = error_response(status, messages)
     for name, value in error.get_headers():

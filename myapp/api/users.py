@@ -4,6 +4,7 @@ from typing import Any
 
 from flask_login import current_user
 
+from myapp import limits
 from myapp.api import bp, token_required
 from myapp.api.schemas import LoginBody, RegisterBody, UserBody, UserUpdateBody
 from myapp.users import services as users
@@ -12,6 +13,7 @@ TAGS = ["User and Authentication"]
 
 
 @bp.post("/users")
+@limits.sign_up
 @bp.arguments(RegisterBody)
 @bp.response(201, UserBody)
 @bp.doc(tags=TAGS)
@@ -21,6 +23,7 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/users/login")
+@limits.sign_in
 @bp.arguments(LoginBody)
 @bp.response(200, UserBody)
 @bp.doc(tags=TAGS)
@@ -39,6 +42,7 @@ def current() -> dict[str, Any]:
 
 
 @bp.put("/user")
+@limits.password_change
 @token_required
 @bp.arguments(UserUpdateBody)
 @bp.response(200, UserBody)

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from myapp import limits
 from myapp.auth import bp
 from myapp.errors import Conflict, InvalidCredentials
 from myapp.pages.forms import is_local_path, load_form
@@ -25,6 +26,7 @@ def next_page() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.sign_in
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(next_page())
@@ -45,6 +47,7 @@ def login() -> str | Response:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.sign_up
 def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))

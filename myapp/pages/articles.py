@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from myapp import limits
 from myapp.articles import services as articles
 from myapp.articles.models import Article
 from myapp.articles.schemas import ArticleCreateSchema, ArticleUpdateSchema
@@ -79,6 +80,7 @@ def render_editor(form: Any, errors: Errors, article: Article | None = None, sta
 
 
 @bp.route("/editor", methods=["GET", "POST"])
+@limits.new_article
 @login_required
 def new_article() -> Any:
     if request.method == "GET":

@@ -6,6 +6,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from myapp import limits
 from myapp.articles import services as articles
 from myapp.articles.schemas import CommentCreateSchema
 from myapp.pages import bp
@@ -14,6 +15,7 @@ from myapp.pages.forms import load_form
 
 
 @bp.post("/article/<slug>/comments")
+@limits.new_comment
 @login_required
 def add_comment(slug: str) -> Any:
     data, errors = load_form(CommentCreateSchema(), request.form)

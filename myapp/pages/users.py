@@ -5,6 +5,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
+from myapp import limits
 from myapp.errors import Conflict
 from myapp.pages import bp
 from myapp.pages.forms import load_form
@@ -15,6 +16,7 @@ FIELDS = ("image", "username", "bio", "email")
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@limits.password_change
 @login_required
 def settings() -> Any:
     if request.method == "GET":

@@ -1,0 +1,166 @@
+"""Rate limits: per client and per account, one counter for pages and API, 429 with Retry-After."""
+
+import os
+import re
+import uuid
+
+import pytest
+
+from myapp import create_app
+from tests.factories import Factory
+
+
+@pytest.fixture
+def limited(database_url):
+    """An app with limits on (3 a minute), sharing the test database; Redis when given."""
+    settings = {
+        "APP_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATE_LIMITS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "PROXY_COUNT": 1,  # lets a test speak from several client addresses
+    }
+    for name in ("SIGN_IN", "SIGN_UP", "PASSWORD_CHANGE", "NEW_ARTICLE", "NEW_COMMENT"):
+        settings[f"RATELIMIT_{name}"] = "3 per minute"
+    if os.environ.get("REDIS_URL"):
+        settings["REDIS_URL"] = os.environ["REDIS_URL"]
+    return create_app(settings)
+
+
+def from_address(address: str) -> dict[str, str]:
+    return {"X-Forwarded-For": address}
+
+
+def api_login(client, email, address="198.51.100.1"):
+    body = {"user": {"email": email, "password": "wrong-password"}}
+    return client.post("/api/users/login", json=body, headers=from_address(address))
+
+
+def test_sign_in_is_limited_with_json_and_retry_after(limited):
+    client = limited.test_client()
+    statuses = [api_login(client, "who@example.com").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    refused = api_login(client, "who@example.com")
+    assert refused.json == {
+        "errors": {
+            "requests": ["are too many; try again after the number of seconds in Retry-After"]
+        }
+    }
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_limits_are_per_account_across_clients(limited):
+    client = limited.test_client()
+    for n in range(3):
+        api_login(client, "target@example.com", address=f"198.51.100.{n + 10}")
+    assert api_login(client, "target@example.com", address="198.51.100.99").status_code == 429
+    assert api_login(client, "someone-else@example.com", address="198.51.100.99").status_code == 401
+
+
+def test_limits_are_per_client_across_accounts(limited):
+    client = limited.test_client()
+    for n in range(3):
+        api_login(client, f"user{n}@example.com", address="203.0.113.5")
+    assert api_login(client, "fresh@example.com", address="203.0.113.5").status_code == 429
+    assert api_login(client, "fresh@example.com", address="203.0.113.6").status_code == 401
+
+
+def test_pages_and_api_share_one_counter_and_pages_get_html(limited):
+    client = limited.test_client()
+    for _ in range(3):
+        api_login(client, "who@example.com")
+    page = client.get("/login", headers=from_address("198.51.100.1"))  # GET is not counted
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    form = {"csrf_token": token, "email": "who@example.com", "password": "x"}
+    response = client.post("/login", data=form, headers=from_address("198.51.100.1"))
+    assert response.status_code == 429
+    assert response.mimetype == "text/html"
+    assert "<title>Too many requests — Conduit</title>" in response.get_data(as_text=True)
+    assert "Retry-After" in response.headers
+
+
+def test_sign_up_is_limited(limited):
+    client = limited.test_client()
+
+    def sign_up(n):
+        user = {"username": f"new{n}", "email": f"new{n}@example.com", "password": "password-1"}
+        return client.post("/api/users", json={"user": user}, headers=from_address("192.0.2.1"))
+
+    assert [sign_up(n).status_code for n in range(4)] == [201, 201, 201, 429]
+
+
+def test_password_changes_are_limited_other_updates_are_not(limited):
+    account = Factory(limited).user()
+    client = limited.test_client()
+
+    def update(user):
+        return client.put("/api/user", json={"user": user}, headers=account.headers)
+
+    for n in range(5):
+        assert update({"bio": f"bio {n}"}).status_code == 200
+    token = account.token
+    for n in range(3):
+        response = client.put(
+            "/api/user",
+            json={"user": {"password": f"new-password-{n}"}},
+            headers={"Authorization": f"Token {token}"},
+        )
+        assert response.status_code == 200
+        token = response.json["user"]["token"]
+    response = client.put(
+        "/api/user",
+        json={"user": {"password": "one-more-password"}},
+        headers={"Authorization": f"Token {token}"},
+    )
+    assert response.status_code == 429
+
+
+def test_article_and_comment_creation_are_limited_per_account(limited):
+    factory = Factory(limited)
+    author = factory.user()
+    client = limited.test_client()
+    article = {"title": "Title", "description": "d", "body": "b"}
+    statuses = [
+        client.post(
+            "/api/articles",
+            json={"article": article},
+            headers=author.headers | from_address(f"192.0.2.{n}"),
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [201, 201, 201, 429]
+
+    slug = factory.article(factory.user())
+    comment = {"comment": {"body": "hi"}}
+    statuses = [
+        client.post(
+            f"/api/articles/{slug}/comments",
+            json=comment,
+            headers=author.headers | from_address(f"192.0.2.{n}"),
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_limits_can_be_turned_off(client, factory):
+    account = factory.user()
+    body = {"user": {"email": account.email, "password": "wrong-password"}}
+    assert {client.post("/api/users/login", json=body).status_code for _ in range(30)} == {401}
+
+
+def test_a_failing_limiter_store_fails_no_request(database_url):
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATE_LIMITS_ENABLED": True,
+            "RATELIMIT_SIGN_IN": "3 per minute",
+            "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    )
+    client = app.test_client()
+    statuses = [api_login(client, "who@example.com").status_code for _ in range(5)]
+    assert statuses[:3] == [401, 401, 401]  # counted in memory meanwhile
+    assert 500 not in statuses

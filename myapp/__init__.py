@@ -5,9 +5,10 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from sqlalchemy import event
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp.config import CONFIGS, instance_secret_key
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )
 
+    register_monitoring(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -148,6 +150,12 @@ def register_extensions(app: Flask) -> None:
     )
 
 
+def register_monitoring(app: Flask) -> None:
+    from myapp import monitoring
+
+    monitoring.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from myapp.api import bp as api_bp
     from myapp.api.docs import assets as api_docs_assets
@@ -169,8 +177,17 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_error(error: Exception):
         return api_error(error) if is_api_request() else page_error(error)
 
+    def database_unavailable(error: Exception):
+        current_app.logger.warning("database unavailable: %s", type(error).__name__)
+        unavailable = ServiceUnavailable("is unavailable; try again in a moment", retry_after=5)
+        return handle_error(unavailable)
+
     app.register_error_handler(DomainError, handle_error)
     app.register_error_handler(HTTPException, handle_error)
+    # The database went away (or SQLite is busy): 503 with a clear message; the connection pool
+    # checks connections before use, so service resumes by itself when it is back.
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
     app.before_request(refuse_nul_characters)
 
 

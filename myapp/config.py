@@ -108,6 +108,12 @@ class Config:
     RATELIMIT_NEW_ARTICLE = os.environ.get("RATELIMIT_NEW_ARTICLE", "10 per minute;100 per day")
     RATELIMIT_NEW_COMMENT = os.environ.get("RATELIMIT_NEW_COMMENT", "10 per minute;500 per day")
 
+    # Logs and metrics (myapp/monitoring.py)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+
     POPULAR_TAGS_LIMIT = 20
     PAGE_SIZE = 10  # articles per page on the HTML pages
 
@@ -138,6 +144,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     APP_ENV = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     MIN_SECRET_KEY_LENGTH = 32
 
 

@@ -75,6 +75,8 @@ def handle_error(error: Exception) -> tuple[Response, int] | Response:
     data = getattr(error, "data", None) or {}
     if "messages" in data:  # validation by webargs / flask-smorest
         messages = flatten(data["messages"])
+    elif status == 503:
+        messages = {"database": [error.description]}
     elif status >= 500:
         if status == 500:
             current_app.logger.error(

@@ -16,7 +16,9 @@ def handle_error(error: Exception) -> tuple[str, int]:
         status, message = error.code or 500, error.description
     else:  # pragma: no cover - the factory routes only these
         raise error
-    if status >= 500:
+    if status == 503:
+        message = "Conduit is briefly unavailable. Please try again in a moment."
+    elif status >= 500:
         current_app.logger.error(
             "unhandled error", exc_info=getattr(error, "original_exception", None)
         )

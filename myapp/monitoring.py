@@ -1,0 +1,158 @@
+"""Operations: request ids and one structured log line per request, health checks, metrics.
+
+- Every response carries ``X-Request-ID`` (the caller's, when it sent a sane one).
+- One log line per request with method, path, status, duration and request id: JSON in
+  production, ``key=value`` text otherwise. Only the path is logged, never a query string,
+  body or header, so passwords and tokens cannot reach the logs.
+- ``/healthz``: the process answers. ``/readyz``: the database and the cache answer (503 if not).
+- ``/metrics``: Prometheus request counts and latencies by endpoint and status, from every
+  gunicorn worker (``PROMETHEUS_MULTIPROC_DIR``), for the networks in ``METRICS_ALLOWED_NETWORKS``.
+"""
+
+import ipaddress
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from prometheus_flask_exporter import PrometheusMetrics
+from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import text
+
+from myapp.extensions import cache, db
+
+bp = Blueprint("monitoring", __name__)
+request_log = logging.getLogger("myapp.requests")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+FIELDS = ("method", "path", "status", "duration_ms", "request_id", "remote_addr")
+
+
+# --- request ids and request logs --------------------------------------------------------------
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(
+            f"{name}={getattr(record, name)}" for name in FIELDS if hasattr(record, name)
+        )
+        return (
+            f"{self.formatTime(record)} {record.levelname} {record.getMessage()} {fields}".rstrip()
+        )
+
+
+def configure_logging(app: Flask) -> None:
+    if app.config["LOG_FORMAT"] == "json":
+        formatter: logging.Formatter = JsonFormatter(
+            "{asctime}{levelname}{name}{message}", style="{", rename_fields={"asctime": "time"}
+        )
+    else:
+        formatter = TextFormatter()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    myapp_log = logging.getLogger("myapp")
+    myapp_log.handlers[:] = [handler]
+    myapp_log.setLevel(app.config["LOG_LEVEL"])
+    myapp_log.propagate = app.testing  # lets pytest's caplog see the records
+
+
+def start_request() -> None:
+    g.started = time.perf_counter()
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def finish_request(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    if request.endpoint != "static":
+        request_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(
+                    (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
+                ),
+                "request_id": g.get("request_id"),
+                "remote_addr": request.remote_addr,
+            },
+        )
+    return response
+
+
+# --- health ---------------------------------------------------------------------------------------
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status="ok")
+
+
+def _check(probe) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        probe()
+    except Exception as error:  # readiness reports any failure, whatever its kind
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def _probe_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    if not cache.set(key, "1", timeout=10) or cache.get(key) != "1":
+        raise RuntimeError("cache did not keep a value")
+    cache.delete(key)
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    checks = {
+        "database": _check(lambda: db.session.execute(text("SELECT 1"))),
+        "cache": _check(_probe_cache),
+    }
+    db.session.remove()
+    ready = all(check["ok"] for check in checks.values())
+    return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503
+
+
+# --- metrics --------------------------------------------------------------------------------------
+
+
+def _allowed(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in network for network in current_app.extensions["metrics_networks"])
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    if not current_app.config["METRICS_ENABLED"] or not _allowed(request.remote_addr):
+        abort(404)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # gunicorn: add up every worker's numbers
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = current_app.extensions["metrics_registry"]
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def init_app(app: Flask) -> None:
+    configure_logging(app)
+    app.before_request(start_request)
+    app.after_request(finish_request)
+    app.register_blueprint(bp)
+    if app.config["METRICS_ENABLED"]:
+        registry = CollectorRegistry()  # one per app, so several apps can live in one process
+        PrometheusMetrics(app, path=None, registry=registry, group_by="endpoint")
+        app.extensions["metrics_registry"] = registry
+        app.extensions["metrics_networks"] = [
+            ipaddress.ip_network(n.strip())
+            for n in app.config["METRICS_ALLOWED_NETWORKS"].split(",")
+        ]

@@ -1,0 +1,122 @@
+"""Request ids, request logs, health checks, metrics, and a clear 503 when the database is gone."""
+
+import json
+import logging
+
+import pytest
+
+from myapp import create_app
+
+DEAD_DATABASE = "postgresql://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+def make_app(**settings):
+    return create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"} | settings)
+
+
+class TestRequestIds:
+    def test_given_when_sane(self, client):
+        response = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+        assert response.headers["X-Request-ID"] == "abc-123"
+
+    @pytest.mark.parametrize("given", [None, "bad id with spaces", "x" * 200])
+    def test_made_otherwise(self, client, given):
+        headers = {"X-Request-ID": given} if given else {}
+        request_id = client.get("/healthz", headers=headers).headers["X-Request-ID"]
+        assert len(request_id) == 32 and request_id != given
+
+
+class TestRequestLog:
+    def test_one_line_per_request_with_its_fields(self, client, caplog):
+        with caplog.at_level(logging.INFO, logger="myapp.requests"):
+            client.get("/api/articles?limit=5", headers={"X-Request-ID": "req-1"})
+        [record] = [r for r in caplog.records if r.name == "myapp.requests"]
+        assert record.method == "GET"
+        assert record.path == "/api/articles"  # no query string
+        assert record.status == 200
+        assert record.duration_ms >= 0
+        assert record.request_id == "req-1"
+
+    def test_passwords_and_tokens_never_reach_the_logs(self, client, factory, caplog):
+        account = factory.user(password="a-secret-password")
+        with caplog.at_level(logging.DEBUG):
+            body = {"user": {"email": account.email, "password": "a-secret-password"}}
+            token = client.post("/api/users/login", json=body).json["user"]["token"]
+            client.get("/api/user", headers={"Authorization": f"Token {token}"})
+            client.put(
+                "/api/user", json={"user": {"password": "another-secret"}}, headers=account.headers
+            )
+        logged = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
+        for secret in ("a-secret-password", "another-secret", token, account.token):
+            assert secret not in logged
+
+    def test_json_lines_in_production(self):
+        app = create_app(
+            {
+                "APP_ENV": "production",
+                "SECRET_KEY": "x" * 40,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+        formatter = logging.getLogger("myapp").handlers[0].formatter
+        record = logging.LogRecord("myapp.requests", logging.INFO, "", 0, "request", None, None)
+        record.__dict__.update(method="GET", path="/", status=200, duration_ms=1.5, request_id="r")
+        line = json.loads(formatter.format(record))
+        assert line["message"] == "request" and line["status"] == 200 and line["request_id"] == "r"
+        assert app.config["LOG_FORMAT"] == "json"
+
+
+class TestHealth:
+    def test_healthz(self, client):
+        assert client.get("/healthz").json == {"status": "ok"}
+
+    def test_readyz(self, client):
+        response = client.get("/readyz")
+        assert response.status_code == 200
+        assert response.json["status"] == "ok"
+        assert response.json["checks"]["database"]["ok"] is True
+        assert response.json["checks"]["cache"]["ok"] is True
+
+    def test_readyz_reports_a_dead_database_and_cache(self):
+        response = make_app(
+            SQLALCHEMY_DATABASE_URI=DEAD_DATABASE, REDIS_URL=DEAD_REDIS
+        ).test_client()
+        response = response.get("/readyz")
+        assert response.status_code == 503
+        assert response.json["status"] == "unavailable"
+        assert response.json["checks"]["database"]["ok"] is False
+        assert response.json["checks"]["cache"]["ok"] is False
+
+
+class TestDatabaseUnavailable:
+    def test_api_answers_503_json(self):
+        client = make_app(SQLALCHEMY_DATABASE_URI=DEAD_DATABASE).test_client()
+        response = client.get("/api/articles")
+        assert response.status_code == 503
+        assert response.json == {"errors": {"database": ["is unavailable; try again in a moment"]}}
+        assert response.headers["Retry-After"] == "5"
+
+    def test_pages_answer_a_503_page(self):
+        client = make_app(SQLALCHEMY_DATABASE_URI=DEAD_DATABASE).test_client()
+        response = client.get("/")
+        assert response.status_code == 503
+        assert "<title>Temporarily unavailable — Conduit</title>" in response.get_data(as_text=True)
+
+
+class TestMetrics:
+    def test_counts_requests_by_endpoint_and_status(self, client):
+        client.get("/api/tags")
+        client.get("/api/articles/nothing-here")
+        text = client.get("/metrics").get_data(as_text=True)
+        assert 'flask_http_request_total{method="GET",status="200"}' in text
+        assert 'endpoint="api.list_tags"' in text
+        assert 'status="404"' in text
+        assert "flask_http_request_duration_seconds_bucket" in text
+
+    def test_only_from_allowed_networks(self, client):
+        outsider = client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+        assert outsider.status_code == 404
+
+    def test_can_be_turned_off(self):
+        assert make_app(METRICS_ENABLED=False).test_client().get("/metrics").status_code == 404

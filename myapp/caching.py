@@ -9,7 +9,10 @@ its key is a hash of the source.
 With ``REDIS_URL`` the token and the values are shared by every process and host; without it the
 cache lives in the process (which is why gunicorn runs a single worker then: see gunicorn.conf.py).
 A cache that fails (Redis gone) never fails a request: the value is computed instead, a warning is
-logged once, and the cache is left alone for a few seconds before it is tried again.
+logged once, and the cache is left alone for ``CACHE_RETRY_SECONDS`` before it is tried again. A
+write made meanwhile could not replace the token, so the process replaces it as soon as the cache
+answers again; until then (or until ``CACHE_DEFAULT_TIMEOUT``) another process that never saw
+the outage may still serve an entry from before it.
 """
 
 import hashlib
@@ -25,7 +28,6 @@ from myapp.extensions import cache
 
 T = TypeVar("T")
 VERSION_KEY = "content-version"
-RETRY_AFTER_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +35,17 @@ log = logging.getLogger(__name__)
 class CacheHealth:
     """Whether the app's cache answered lately; shared by the threads of one process."""
 
-    def __init__(self) -> None:
+    def __init__(self, retry_seconds: float) -> None:
+        self.retry_seconds = retry_seconds
         self.down_until = 0.0
         self.warned = False
+        self.owes_invalidation = False
 
     def usable(self) -> bool:
         return time.monotonic() >= self.down_until
 
     def failed(self, error: Exception) -> None:
-        self.down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        self.down_until = time.monotonic() + self.retry_seconds
         if not self.warned:
             self.warned = True
             log.warning("cache unavailable, serving without it: %s", error)
@@ -53,7 +57,11 @@ class CacheHealth:
 
 
 def _health() -> CacheHealth:
-    return current_app.extensions.setdefault("cache_health", CacheHealth())
+    health = current_app.extensions.get("cache_health")
+    if health is None:
+        health = CacheHealth(current_app.config["CACHE_RETRY_SECONDS"])
+        current_app.extensions["cache_health"] = health
+    return health
 
 
 def _call(operation: Callable[[], T], fallback: T) -> T:
@@ -61,6 +69,9 @@ def _call(operation: Callable[[], T], fallback: T) -> T:
     if not health.usable():
         return fallback
     try:
+        if health.owes_invalidation:  # a write during the outage: forget what was cached before
+            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+            health.owes_invalidation = False
         result = operation()
     except Exception as error:  # any backend failure means "no cache"
         health.failed(error)
@@ -84,7 +95,8 @@ def content_version() -> str | None:
 
 def content_changed() -> None:
     """Forget every versioned cached value: call after committing a change to public content."""
-    _call(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0), None)
+    if not _call(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0) or True, False):
+        _health().owes_invalidation = True
 
 
 def cached(namespace: str, build: Callable[[], T], *parts: Any, versioned: bool = True) -> T:

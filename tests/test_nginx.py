@@ -1,0 +1,109 @@
+"""docs/nginx.conf works: nginx serves static files itself and proxies the rest to gunicorn."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.servers import free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fetch(url: str, headers: dict[str, str] | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.fixture
+def stack(tmp_path, database_url):
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if not nginx:
+        pytest.skip("this test needs nginx (apt-get install nginx)")
+    app_port, web_port = free_port(), free_port()
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "nginx-test-secret-key-0123456789abcdef",
+        "PROXY_COUNT": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_ACCESSLOG": str(tmp_path / "gunicorn-access.log"),
+    }
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    site = (ROOT / "docs" / "nginx.conf").read_text()
+    site = site.replace("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{web_port};")
+    site = site.replace("/srv/conduit/", f"{ROOT}/")
+    (tmp_path / "site.conf").write_text(site)
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(
+        f"""{user}
+worker_processes 1;
+error_log {tmp_path}/error.log;
+pid {tmp_path}/nginx.pid;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {tmp_path}/access.log;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    fastcgi_temp_path {tmp_path}/fastcgi;
+    uwsgi_temp_path {tmp_path}/uwsgi;
+    scgi_temp_path {tmp_path}/scgi;
+    include {tmp_path}/site.conf;
+}}
+"""
+    )
+    web = subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(app_port, up=True, seconds=30)
+        wait_for_port(web_port, up=True)
+        yield f"http://127.0.0.1:{web_port}", tmp_path
+    finally:
+        web.terminate()
+        gunicorn.terminate()
+        web.wait(10)
+        gunicorn.wait(30)
+
+
+def test_static_files_come_from_nginx_the_rest_from_gunicorn(stack):
+    base, logs = stack
+    status, headers, body = fetch(f"{base}/static/style.css")
+    assert status == 200 and b"Conduit's own stylesheet" in body
+    assert headers["Server"].startswith("nginx")
+    assert "X-Request-ID" not in headers  # the app never saw it
+    assert "style.css" not in (logs / "gunicorn-access.log").read_text()
+
+    status, headers, body = fetch(f"{base}/api/tags")
+    assert status == 200 and body.startswith(b'{"tags"')
+    assert "Content-Security-Policy" in headers  # the app's headers pass through
+    status, _, body = fetch(f"{base}/")
+    assert status == 200 and b"conduit" in body
+
+
+def test_the_app_sees_the_client_and_the_scheme_through_the_proxy(stack):
+    base, logs = stack
+    _, headers, _ = fetch(f"{base}/login", headers={"X-Forwarded-Proto": "https"})
+    # nginx sets X-Forwarded-Proto from its own scheme (http here), whatever the client says.
+    assert "Secure" not in headers["Set-Cookie"]
+    assert len(headers["X-Request-ID"]) == 32  # nginx's $request_id, kept by the app
+    time.sleep(0.2)
+    assert "127.0.0.1" in (logs / "gunicorn-access.log").read_text()

@@ -74,7 +74,7 @@ def configure_defaults(app: Flask) -> None:
         options.setdefault("isolation_level", "READ COMMITTED")
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if config.get("REDIS_URL"):
-        config.setdefault("CACHE_TYPE", "RedisCache")
+        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "RedisCache"
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
         # A Redis that stops answering must not hold requests up for long.
         config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
@@ -83,7 +83,7 @@ def configure_defaults(app: Flask) -> None:
             "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
         )
     else:
-        config.setdefault("CACHE_TYPE", "SimpleCache")
+        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "SimpleCache"
         config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
 
 

@@ -6,10 +6,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    false,
-    literal,
 )
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myapp.extensions import db
 from myapp.models import (
@@ -20,7 +18,6 @@ from myapp.models import (
     UTCDateTime,
     utcnow,
 )
-from myapp.users.models import User
 
 article_tags = Table(
     "article_tags",
@@ -76,15 +73,10 @@ class Article(Timestamps, db.Model):
     body: Mapped[str] = mapped_column(LongText)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 
-    author: Mapped[User] = relationship(lazy="raise")
     # Sorted by name, as the API emits tagList.
     tags: Mapped[list[Tag]] = relationship(
         secondary=article_tags, order_by=Tag.name, lazy="raise", passive_deletes=True
     )
-
-    # Per-query values, filled with ``with_expression`` by the services.
-    favorites_count: Mapped[int] = query_expression(literal(0))
-    favorited: Mapped[bool] = query_expression(false())
 
     @property
     def tag_list(self) -> list[str]:
@@ -104,8 +96,6 @@ class Comment(Timestamps, db.Model):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-
-    author: Mapped[User] = relationship(lazy="raise")
 
     def __repr__(self) -> str:
         return f"<Comment {self.id}>"

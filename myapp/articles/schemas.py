@@ -16,7 +16,12 @@ class TagListField(fields.List):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            Text(max_length=40),
+            Text(
+                max_length=40,
+                validate=validate.Regexp(
+                    r"^[^\x00-\x1f\x7f]*$", error="may not contain control characters"
+                ),
+            ),
             validate=validate.Length(max=MAX_TAGS, error=f"may hold at most {MAX_TAGS} tags"),
             **kwargs,
         )

@@ -1,17 +1,18 @@
 """Use cases for articles, tags, favorites and comments. The acting user is always an argument.
 
 Every read loads a page of articles in a fixed number of queries, whatever its size: one for
-the total, one for the rows with their authors and per-viewer flags, one for their tags.
+the total, one for the rows with their authors, tags, favorites count and per-viewer flags.
 """
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy import Integer, Select, bindparam, delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, contains_eager, selectinload, with_expression
+from sqlalchemy.orm import aliased, selectinload
 
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
 from myapp.caching import cached, content_changed
@@ -20,47 +21,124 @@ from myapp.errors import Forbidden, NotFound
 from myapp.extensions import db
 from myapp.models import utcnow
 from myapp.users.models import User, follows
-from myapp.users.services import following_expression
+from myapp.users.services import ProfileView
 
 SLUG_MAX = 80
 
 
+@dataclass(slots=True)
+class ArticleView:
+    """An article as one viewer sees it: what the pages render and the API dumps."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    body: str | None  # None in lists, which never show it
+    created_at: datetime
+    updated_at: datetime
+    author_id: int
+    favorites_count: int
+    favorited: bool
+    author: ProfileView
+    tag_list: list[str]
+
+
+@dataclass(slots=True)
+class CommentView:
+    id: int
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    author_id: int
+    author: ProfileView
+
+
 @dataclass(frozen=True)
 class ArticlePage:
-    articles: list[Article]
+    articles: list[ArticleView]
     total: int
 
 
 # --- reading ---------------------------------------------------------------------------------
+# Reads select plain columns (no ORM entities to build) with the viewer as a bound parameter
+# (0 for nobody), so SQLAlchemy compiles each statement shape once and reuses it.
+
+VIEWER = bindparam("viewer_id", type_=Integer)
+FAVORITES_COUNT = (
+    select(func.count())
+    .select_from(favorites)
+    .where(favorites.c.article_id == Article.id)
+    .correlate(Article)
+    .scalar_subquery()
+    .label("favorites_count")
+)
+FAVORITED = (
+    exists()
+    .where(favorites.c.article_id == Article.id, favorites.c.user_id == VIEWER)
+    .label("favorited")
+)
+FOLLOWING_AUTHOR = (
+    exists()
+    .where(follows.c.follower_id == VIEWER, follows.c.followed_id == Article.author_id)
+    .label("following")
+)
+TAG_SEPARATOR = "\x1f"  # tag names may not contain control characters (see TagListField)
+TAG_NAMES = (
+    select(func.aggregate_strings(Tag.name, TAG_SEPARATOR))
+    .select_from(article_tags)
+    .join(Tag, Tag.id == article_tags.c.tag_id)
+    .where(article_tags.c.article_id == Article.id)
+    .correlate(Article)
+    .scalar_subquery()
+    .label("tag_names")
+)
+ARTICLE_COLUMNS = (
+    Article.id,
+    Article.slug,
+    Article.title,
+    Article.description,
+    Article.created_at,
+    Article.updated_at,
+    Article.author_id,
+    User.username,
+    User.bio,
+    User.image,
+    FAVORITES_COUNT,
+    FAVORITED,
+    FOLLOWING_AUTHOR,
+    TAG_NAMES,
+)
 
 
-def _article_select(viewer: User | None) -> Select[tuple[Article]]:
-    """Articles joined to their authors, with favorites count and the viewer's flags."""
-    favorites_count = (
-        select(func.count())
-        .select_from(favorites)
-        .where(favorites.c.article_id == Article.id)
-        .correlate(Article)
-        .scalar_subquery()
-    )
-    author = contains_eager(Article.author)
-    options = [
-        with_expression(Article.favorites_count, favorites_count),
-        selectinload(Article.tags),
-    ]
-    if viewer is not None:
-        favorited = exists().where(
-            favorites.c.article_id == Article.id, favorites.c.user_id == viewer.id
+def _viewer_id(viewer: User | None) -> int:
+    return viewer.id if viewer is not None else 0
+
+
+def _article_views(
+    query: Select, viewer: User | None, with_body: bool = False
+) -> list[ArticleView]:
+    """Run an ``ARTICLE_COLUMNS`` query: articles with author, counts, flags and tags at once."""
+    rows = db.session.execute(query, {"viewer_id": _viewer_id(viewer)}).all()
+    return [
+        ArticleView(
+            id=row.id,
+            slug=row.slug,
+            title=row.title,
+            description=row.description,
+            body=row.body if with_body else None,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            author_id=row.author_id,
+            favorites_count=row.favorites_count,
+            favorited=bool(row.favorited),
+            author=ProfileView(
+                row.author_id, row.username, row.bio, row.image, bool(row.following)
+            ),
+            tag_list=sorted(row.tag_names.split(TAG_SEPARATOR)) if row.tag_names else [],
         )
-        options.append(with_expression(Article.favorited, favorited))
-        author = author.with_expression(User.following, following_expression(viewer))
-    return (
-        select(Article)
-        .join(Article.author)
-        .options(author, *options)
-        # The viewer may be one of the authors: refresh the per-query flags on loaded objects.
-        .execution_options(populate_existing=True)
-    )
+        for row in rows
+    ]
 
 
 def _page(filters: list[Any], viewer: User | None, limit: int, offset: int) -> ArticlePage:
@@ -68,13 +146,14 @@ def _page(filters: list[Any], viewer: User | None, limit: int, offset: int) -> A
     if total <= offset:
         return ArticlePage([], total)
     query = (
-        _article_select(viewer)
+        select(*ARTICLE_COLUMNS)
+        .join(User, User.id == Article.author_id)
         .where(*filters)
         .order_by(Article.created_at.desc(), Article.id.desc())
         .limit(limit)
         .offset(offset)
     )
-    return ArticlePage(list(db.session.scalars(query).unique()), total)
+    return ArticlePage(_article_views(query, viewer), total)
 
 
 def list_articles(
@@ -111,11 +190,16 @@ def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
     return _page([Article.author_id.in_(followed)], viewer, limit, offset)
 
 
-def get_article(slug: str, viewer: User | None) -> Article:
-    article = db.session.scalar(_article_select(viewer).where(Article.slug == slug))
-    if article is None:
+def get_article(slug: str, viewer: User | None) -> ArticleView:
+    query = (
+        select(*ARTICLE_COLUMNS, Article.body)
+        .join(User, User.id == Article.author_id)
+        .where(Article.slug == slug)
+    )
+    views = _article_views(query, viewer, with_body=True)
+    if not views:
         raise NotFound("article", "not found")
-    return article
+    return views[0]
 
 
 def popular_tags(limit: int) -> list[str]:
@@ -172,7 +256,7 @@ def _article_id(slug: str) -> int:
     return article_id
 
 
-def create_article(author: User, data: dict[str, Any]) -> Article:
+def create_article(author: User, data: dict[str, Any]) -> ArticleView:
     def create() -> Article:
         article = Article(
             author_id=author.id,
@@ -191,14 +275,14 @@ def create_article(author: User, data: dict[str, Any]) -> Article:
     return get_article(article.slug, author)
 
 
-def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> Article:
+def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> ArticleView:
     def update() -> Article:
         article = get_own_article(viewer, slug)
         if "title" in changes and changes["title"] != article.title:
             article.slug = _unique_slug(changes["title"], exclude_id=article.id)
-        for field in ("title", "description", "body"):
-            if field in changes:
-                setattr(article, field, changes[field])
+        for name in ("title", "description", "body"):
+            if name in changes:
+                setattr(article, name, changes[name])
         if "tag_list" in changes:
             article.tags = _tags_named(changes["tag_list"])
         if changes:
@@ -218,7 +302,7 @@ def delete_article(viewer: User, slug: str) -> None:
     content_changed()
 
 
-def favorite(viewer: User, slug: str) -> Article:
+def favorite(viewer: User, slug: str) -> ArticleView:
     article_id = _article_id(slug)
     try:
         db.session.execute(favorites.insert().values(user_id=viewer.id, article_id=article_id))
@@ -230,7 +314,7 @@ def favorite(viewer: User, slug: str) -> Article:
     return get_article(slug, viewer)
 
 
-def unfavorite(viewer: User, slug: str) -> Article:
+def unfavorite(viewer: User, slug: str) -> ArticleView:
     article_id = _article_id(slug)
     removed = db.session.execute(
         delete(favorites).where(
@@ -246,34 +330,58 @@ def unfavorite(viewer: User, slug: str) -> Article:
 # --- comments --------------------------------------------------------------------------------
 
 
-def _comment_select(viewer: User | None) -> Select[tuple[Comment]]:
-    author = contains_eager(Comment.author)
-    if viewer is not None:
-        author = author.with_expression(User.following, following_expression(viewer))
-    return (
-        select(Comment)
-        .join(Comment.author)
-        .options(author)
-        .execution_options(populate_existing=True)
-    )
+COMMENT_COLUMNS = (
+    Comment.id,
+    Comment.body,
+    Comment.created_at,
+    Comment.updated_at,
+    Comment.author_id,
+    User.username,
+    User.bio,
+    User.image,
+    exists()
+    .where(follows.c.follower_id == VIEWER, follows.c.followed_id == Comment.author_id)
+    .label("following"),
+)
 
 
-def list_comments(slug: str, viewer: User | None) -> list[Comment]:
+def _comment_views(query: Select, viewer: User | None) -> list[CommentView]:
+    rows = db.session.execute(query, {"viewer_id": _viewer_id(viewer)}).all()
+    return [
+        CommentView(
+            id=row.id,
+            body=row.body,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            author_id=row.author_id,
+            author=ProfileView(
+                row.author_id, row.username, row.bio, row.image, bool(row.following)
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _comments_select() -> Select:
+    return select(*COMMENT_COLUMNS).join(User, User.id == Comment.author_id)
+
+
+def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
     """Oldest first, as a conversation reads."""
     query = (
-        _comment_select(viewer)
+        _comments_select()
         .where(Comment.article_id == _article_id(slug))
         .order_by(Comment.created_at, Comment.id)
     )
-    return list(db.session.scalars(query))
+    return _comment_views(query, viewer)
 
 
-def add_comment(viewer: User, slug: str, body: str) -> Comment:
+def add_comment(viewer: User, slug: str, body: str) -> CommentView:
     comment = Comment(article_id=_article_id(slug), author_id=viewer.id, body=body)
     db.session.add(comment)
     db.session.commit()
     content_changed()
-    return db.session.scalar(_comment_select(viewer).where(Comment.id == comment.id))
+    return _comment_views(_comments_select().where(Comment.id == comment.id), viewer)[0]
 
 
 def delete_comment(viewer: User, slug: str, comment_id: int) -> None:

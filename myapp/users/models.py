@@ -1,5 +1,5 @@
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, query_expression
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from myapp.extensions import db
 from myapp.models import MYSQL_TABLE_ARGS, CaseSensitiveString, Timestamps, UTCDateTime, utcnow
@@ -32,9 +32,6 @@ class User(Timestamps, db.Model):
     image: Mapped[str | None] = mapped_column(String(500))
     # Bumped by a password change: tokens and sessions carrying an older value stop working.
     credentials_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    # Whether the viewing user follows this one; filled per query with ``with_expression``.
-    following: Mapped[bool] = query_expression(false())
 
     # Flask-Login protocol
     is_active = True

@@ -1,10 +1,10 @@
 """Use cases for accounts, profiles and follows. The acting user is always an argument."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import with_expression
 
 from myapp.caching import content_changed
 from myapp.database import commit_with_retry
@@ -14,11 +14,15 @@ from myapp.users.models import User, follows
 from myapp.users.passwords import hash_password, needs_rehash, verify_password
 
 
-def following_expression(viewer: User | None):
-    """SQL for "does ``viewer`` follow this User row?", for ``with_expression``."""
-    if viewer is None:
-        return None
-    return exists().where(follows.c.follower_id == viewer.id, follows.c.followed_id == User.id)
+@dataclass(slots=True)
+class ProfileView:
+    """A user as one viewer sees them: public fields, and whether the viewer follows them."""
+
+    id: int
+    username: str
+    bio: str | None
+    image: str | None
+    following: bool
 
 
 def normalize_email(email: str) -> str:
@@ -100,17 +104,18 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
     return user
 
 
-def get_profile(username: str, viewer: User | None) -> User:
-    query = select(User).where(User.username == username)
-    if viewer is not None:
-        query = query.options(with_expression(User.following, following_expression(viewer)))
-    profile = db.session.scalar(query.execution_options(populate_existing=True))
-    if profile is None:
+def get_profile(username: str, viewer: User | None) -> ProfileView:
+    following = exists().where(
+        follows.c.follower_id == (viewer.id if viewer else 0), follows.c.followed_id == User.id
+    )
+    query = select(User.id, User.username, User.bio, User.image, following.label("following"))
+    row = db.session.execute(query.where(User.username == username)).first()
+    if row is None:
         raise NotFound("profile", "not found")
-    return profile
+    return ProfileView(row.id, row.username, row.bio, row.image, bool(row.following))
 
 
-def follow(viewer: User, username: str) -> User:
+def follow(viewer: User, username: str) -> ProfileView:
     target = get_profile(username, viewer)
     if target.id == viewer.id:
         raise Invalid("username", "is you: you cannot follow yourself")
@@ -125,7 +130,7 @@ def follow(viewer: User, username: str) -> User:
     return get_profile(username, viewer)
 
 
-def unfollow(viewer: User, username: str) -> User:
+def unfollow(viewer: User, username: str) -> ProfileView:
     target = get_profile(username, viewer)
     db.session.execute(
         follows.delete().where(

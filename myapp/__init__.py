@@ -68,6 +68,12 @@ def configure_defaults(app: Flask) -> None:
             )
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file next to the app never drops a connection: no need to test each one first.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_pre_ping": False,
+        }
     if config["SQLALCHEMY_DATABASE_URI"].startswith(("mysql", "mariadb")):
         # As on PostgreSQL: each statement sees what committed before it.
         options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
@@ -109,7 +115,8 @@ def register_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, render_as_batch=True)
     cache.init_app(app)
-    limiter.init_app(app)
+    if app.config["RATE_LIMITS_ENABLED"]:
+        limiter.init_app(app)
     csrf.init_app(app)
     talisman.init_app(
         app,

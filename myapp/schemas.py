@@ -91,8 +91,7 @@ class Timestamp(fields.Field):
 
 
 def format_timestamp(value: datetime) -> str:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
+    # Everything is stored in UTC; a naive value (from elsewhere) is taken to be UTC too.
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

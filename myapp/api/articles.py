@@ -2,15 +2,18 @@
 
 from typing import Any
 
+from flask import Response
 from flask_login import current_user
 
 from myapp import limits
-from myapp.api import bp, cached_json, token_optional, token_required
+from myapp.api import bp, cached_json, json_response, token_optional, token_required
 from myapp.api.schemas import (
     ArticleBody,
     ArticleCreateBody,
     ArticleListBody,
     ArticleUpdateBody,
+    article_body,
+    articles_body,
 )
 from myapp.articles import services as articles
 from myapp.articles.schemas import ArticleQuerySchema, PageQuerySchema
@@ -19,72 +22,64 @@ from myapp.auth.loaders import viewer
 TAGS = ["Articles"]
 
 
-LIST_BODY, ARTICLE_BODY = ArticleListBody(), ArticleBody()
-
-
-def page_body(page: articles.ArticlePage) -> dict[str, Any]:
-    return {"articles": page.articles, "articles_count": page.total}
-
-
 @bp.get("/articles")
 @token_optional
-@bp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(ArticleQuerySchema(), location="query", as_kwargs=True)
 @bp.response(200, ArticleListBody)
 @bp.doc(tags=TAGS)
-def list_articles(**query: Any) -> dict[str, Any]:
+def list_articles(**query: Any) -> Response:
     """Newest articles, filtered by tag, author or favoriting user"""
     if viewer() is None:  # the same for every anonymous reader: cached
         return cached_json(
             "api:articles",
-            LIST_BODY,
-            lambda: page_body(articles.list_articles(None, **query)),
+            lambda: articles_body(articles.list_articles(None, **query)),
             sorted(query.items()),
         )
-    return page_body(articles.list_articles(viewer(), **query))
+    return json_response(articles_body(articles.list_articles(viewer(), **query)))
 
 
 @bp.get("/articles/feed")
 @token_required
-@bp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(PageQuerySchema(), location="query", as_kwargs=True)
 @bp.response(200, ArticleListBody)
 @bp.doc(tags=TAGS)
-def feed(**query: Any) -> dict[str, Any]:
+def feed(**query: Any) -> Response:
     """Newest articles by the users the signed-in user follows"""
-    return page_body(articles.feed(current_user, **query))
+    return json_response(articles_body(articles.feed(current_user, **query)))
 
 
 @bp.post("/articles")
 @limits.new_article
 @token_required
-@bp.arguments(ArticleCreateBody)
+@bp.arguments(ArticleCreateBody())
 @bp.response(201, ArticleBody)
 @bp.doc(tags=TAGS)
-def create(body: dict[str, Any]) -> dict[str, Any]:
+def create(body: dict[str, Any]) -> Response:
     """Publish an article"""
-    return {"article": articles.create_article(current_user, body["article"])}
+    return json_response(article_body(articles.create_article(current_user, body["article"])), 201)
 
 
 @bp.get("/articles/<slug>")
 @token_optional
 @bp.response(200, ArticleBody)
 @bp.doc(tags=TAGS)
-def get(slug: str) -> dict[str, Any]:
+def get(slug: str) -> Response:
     """One article, with its body"""
     if viewer() is None:
         return cached_json(
-            "api:article", ARTICLE_BODY, lambda: {"article": articles.get_article(slug, None)}, slug
+            "api:article", lambda: article_body(articles.get_article(slug, None)), slug
         )
-    return {"article": articles.get_article(slug, viewer())}
+    return json_response(article_body(articles.get_article(slug, viewer())))
 
 
 @bp.put("/articles/<slug>")
 @token_required
-@bp.arguments(ArticleUpdateBody)
+@bp.arguments(ArticleUpdateBody())
 @bp.response(200, ArticleBody)
 @bp.doc(tags=TAGS)
-def update(body: dict[str, Any], slug: str) -> dict[str, Any]:
+def update(body: dict[str, Any], slug: str) -> Response:
     """Edit your article; a new title gives it a new slug"""
-    return {"article": articles.update_article(current_user, slug, body["article"])}
+    return json_response(article_body(articles.update_article(current_user, slug, body["article"])))
 
 
 @bp.delete("/articles/<slug>")
@@ -100,15 +95,15 @@ def delete(slug: str) -> None:
 @token_required
 @bp.response(200, ArticleBody)
 @bp.doc(tags=["Favorites"])
-def favorite(slug: str) -> dict[str, Any]:
+def favorite(slug: str) -> Response:
     """Favorite an article"""
-    return {"article": articles.favorite(current_user, slug)}
+    return json_response(article_body(articles.favorite(current_user, slug)))
 
 
 @bp.delete("/articles/<slug>/favorite")
 @token_required
 @bp.response(200, ArticleBody)
 @bp.doc(tags=["Favorites"])
-def unfavorite(slug: str) -> dict[str, Any]:
+def unfavorite(slug: str) -> Response:
     """Take back a favorite"""
-    return {"article": articles.unfavorite(current_user, slug)}
+    return json_response(article_body(articles.unfavorite(current_user, slug)))

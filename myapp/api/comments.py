@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from flask import Response
 from flask_login import current_user
 
 from myapp import limits
-from myapp.api import bp, token_optional, token_required
+from myapp.api import bp, json_response, token_optional, token_required
 from myapp.api.schemas import CommentBody, CommentCreateBody, CommentListBody
 from myapp.articles import services as articles
+from myapp.articles.schemas import comment_json
 from myapp.auth.loaders import viewer
 
 TAGS = ["Comments"]
@@ -17,20 +19,22 @@ TAGS = ["Comments"]
 @token_optional
 @bp.response(200, CommentListBody)
 @bp.doc(tags=TAGS)
-def list_comments(slug: str) -> dict[str, Any]:
+def list_comments(slug: str) -> Response:
     """An article's comments, oldest first"""
-    return {"comments": articles.list_comments(slug, viewer())}
+    comments = articles.list_comments(slug, viewer())
+    return json_response({"comments": [comment_json(comment) for comment in comments]})
 
 
 @bp.post("/articles/<slug>/comments")
 @limits.new_comment
 @token_required
-@bp.arguments(CommentCreateBody)
+@bp.arguments(CommentCreateBody())
 @bp.response(200, CommentBody)
 @bp.doc(tags=TAGS)
-def create(body: dict[str, Any], slug: str) -> dict[str, Any]:
+def create(body: dict[str, Any], slug: str) -> Response:
     """Comment on an article"""
-    return {"comment": articles.add_comment(current_user, slug, body["comment"]["body"])}
+    comment = articles.add_comment(current_user, slug, body["comment"]["body"])
+    return json_response({"comment": comment_json(comment)})
 
 
 @bp.delete("/articles/<slug>/comments/<int(max=2147483647):comment_id>")  # ids fit an INTEGER

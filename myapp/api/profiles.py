@@ -1,13 +1,13 @@
 """Profiles and follows."""
 
-from typing import Any
-
+from flask import Response
 from flask_login import current_user
 
-from myapp.api import bp, token_optional, token_required
+from myapp.api import bp, json_response, token_optional, token_required
 from myapp.api.schemas import ProfileBody
 from myapp.auth.loaders import viewer
 from myapp.users import services as users
+from myapp.users.schemas import profile_json
 
 TAGS = ["Profile"]
 
@@ -16,24 +16,24 @@ TAGS = ["Profile"]
 @token_optional
 @bp.response(200, ProfileBody)
 @bp.doc(tags=TAGS)
-def profile(username: str) -> dict[str, Any]:
+def profile(username: str) -> Response:
     """A user's public profile"""
-    return {"profile": users.get_profile(username, viewer())}
+    return json_response({"profile": profile_json(users.get_profile(username, viewer()))})
 
 
 @bp.post("/profiles/<username>/follow")
 @token_required
 @bp.response(200, ProfileBody)
 @bp.doc(tags=TAGS)
-def follow(username: str) -> dict[str, Any]:
+def follow(username: str) -> Response:
     """Follow a user"""
-    return {"profile": users.follow(current_user, username)}
+    return json_response({"profile": profile_json(users.follow(current_user, username))})
 
 
 @bp.delete("/profiles/<username>/follow")
 @token_required
 @bp.response(200, ProfileBody)
 @bp.doc(tags=TAGS)
-def unfollow(username: str) -> dict[str, Any]:
+def unfollow(username: str) -> Response:
     """Stop following a user"""
-    return {"profile": users.unfollow(current_user, username)}
+    return json_response({"profile": profile_json(users.unfollow(current_user, username))})

@@ -4,6 +4,8 @@ Only the wrapping lives here; the fields come from the shared schemas in ``users
 ``articles/``, the same ones the pages use.
 """
 
+from typing import Any
+
 from marshmallow import Schema, fields
 
 from myapp.articles.schemas import (
@@ -13,6 +15,7 @@ from myapp.articles.schemas import (
     ArticleUpdateSchema,
     CommentCreateSchema,
     CommentSchema,
+    article_json,
 )
 from myapp.schemas import InputSchema
 from myapp.users.schemas import (
@@ -78,3 +81,13 @@ class CommentListBody(Schema):
 
 class TagListBody(Schema):
     tags = fields.List(fields.String())
+
+
+def articles_body(page: Any) -> dict[str, Any]:
+    """``ArticleListBody``'s JSON for a page of articles (lists never carry the body)."""
+    return {"articles": [article_json(a) for a in page.articles], "articlesCount": page.total}
+
+
+def article_body(article: Any) -> dict[str, Any]:
+    """``ArticleBody``'s JSON for one article, with its body."""
+    return {"article": article_json(article, with_body=True)}

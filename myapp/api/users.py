@@ -2,51 +2,53 @@
 
 from typing import Any
 
+from flask import Response
 from flask_login import current_user
 
 from myapp import limits
-from myapp.api import bp, token_required
+from myapp.api import bp, json_response, token_required
 from myapp.api.schemas import LoginBody, RegisterBody, UserBody, UserUpdateBody
 from myapp.users import services as users
+from myapp.users.schemas import user_json
 
 TAGS = ["User and Authentication"]
 
 
 @bp.post("/users")
 @limits.sign_up
-@bp.arguments(RegisterBody)
+@bp.arguments(RegisterBody())
 @bp.response(201, UserBody)
 @bp.doc(tags=TAGS)
-def register(body: dict[str, Any]) -> dict[str, Any]:
+def register(body: dict[str, Any]) -> Response:
     """Register a new user"""
-    return {"user": users.register(**body["user"])}
+    return json_response({"user": user_json(users.register(**body["user"]))}, 201)
 
 
 @bp.post("/users/login")
 @limits.sign_in
-@bp.arguments(LoginBody)
+@bp.arguments(LoginBody())
 @bp.response(200, UserBody)
 @bp.doc(tags=TAGS)
-def login(body: dict[str, Any]) -> dict[str, Any]:
+def login(body: dict[str, Any]) -> Response:
     """Sign in with email and password"""
-    return {"user": users.authenticate(**body["user"])}
+    return json_response({"user": user_json(users.authenticate(**body["user"]))})
 
 
 @bp.get("/user")
 @token_required
 @bp.response(200, UserBody)
 @bp.doc(tags=TAGS)
-def current() -> dict[str, Any]:
+def current() -> Response:
     """The signed-in user, with a fresh token"""
-    return {"user": current_user}
+    return json_response({"user": user_json(current_user)})
 
 
 @bp.put("/user")
 @limits.password_change
 @token_required
-@bp.arguments(UserUpdateBody)
+@bp.arguments(UserUpdateBody())
 @bp.response(200, UserBody)
 @bp.doc(tags=TAGS)
-def update(body: dict[str, Any]) -> dict[str, Any]:
+def update(body: dict[str, Any]) -> Response:
     """Update the signed-in user; a new password revokes every older token"""
-    return {"user": users.update_user(current_user, body["user"])}
+    return json_response({"user": user_json(users.update_user(current_user, body["user"]))})

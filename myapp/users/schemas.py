@@ -77,6 +77,11 @@ class UserUpdateSchema(InputSchema):
     )
 
 
+# The output schemas below document the API (OpenAPI) and define its JSON; the *_json functions
+# build the same JSON directly, many times faster, for the hot paths. tests/api/test_serializers.py
+# proves each function equal to its schema.
+
+
 class UserSchema(Schema):
     """The signed-in user as the API returns it, with a fresh token."""
 
@@ -92,3 +97,22 @@ class ProfileSchema(Schema):
     bio = fields.String(allow_none=True)
     image = fields.String(allow_none=True)
     following = fields.Boolean()
+
+
+def user_json(user: Any) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "token": issue_token(user),
+        "username": user.username,
+        "bio": user.bio,
+        "image": user.image,
+    }
+
+
+def profile_json(profile: Any) -> dict[str, Any]:
+    return {
+        "username": profile.username,
+        "bio": profile.bio,
+        "image": profile.image,
+        "following": bool(profile.following),
+    }

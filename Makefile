@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate seed clean
+.PHONY: run test lint format migrate seed clean bench profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,14 @@ seed: $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## bench: wrk against gunicorn on a fresh database; writes docs/benchmarks.md (see bench/run.py)
+##   make bench BENCH_ARGS="--database-url postgresql://postgres@127.0.0.1/test --redis-url redis://127.0.0.1:6379/0"
+bench: $(VENV)/.dev
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## profile: where the time of a signed-in article list goes (pyinstrument)
+profile: $(VENV)/.dev
+	$(BIN)/python -m bench.profile $(PROFILE_ARGS)

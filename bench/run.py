@@ -139,6 +139,7 @@ def server_env(database_url: str, redis_url: str | None, port: int, workdir: Pat
 def prepare(database_url: str, redis_url: str | None, articles: int):
     """Migrate, fill, and collect per-endpoint SQL counts, a token and a session cookie."""
     os.environ.update(server_env(database_url, redis_url, 0, Path(tempfile.gettempdir())))
+    os.environ["LOG_LEVEL"] = "WARNING"  # this process only: the server logs as in production
     import flask_migrate
     from sqlalchemy import event
 
@@ -170,13 +171,15 @@ def prepare(database_url: str, redis_url: str | None, articles: int):
     for endpoint in endpoints(data):
         if endpoint.phase == "uncached":
             continue  # measured below with the cache off; same statements as a cache miss
-        headers = auth_headers(endpoint, token, cookie)
-        send = lambda: client.open(  # noqa: E731
-            endpoint.path, method=endpoint.method, data=endpoint.body or None, headers=headers
-        )
-        send()  # warm: the cached reads are then served from the cache
+        request = {
+            "path": endpoint.path,
+            "method": endpoint.method,
+            "data": endpoint.body or None,
+            "headers": auth_headers(endpoint, token, cookie),
+        }
+        client.open(**request)  # warm: the cached reads are then served from the cache
         statements.clear()
-        response = send()
+        response = client.open(**request)
         assert response.status_code == 200, (endpoint.name, response.status_code)
         counts[endpoint.name] = len(statements)
     with app.app_context():
@@ -290,7 +293,7 @@ def table(label: str, results: list[Result], reference: Result, rss: list[float]
     lines = [
         f"### {label}: {args.articles} articles, {time.strftime('%Y-%m-%d')}",
         "",
-        f"Reference (bare Flask, {reference.endpoint and 'same config'}, {args.list_bytes} B body): "
+        f"Reference (bare Flask, same gunicorn config, {args.list_bytes} B body): "
         f"**{reference.rps:.0f} req/s**, p50 {reference.p50_ms} ms, p99 {reference.p99_ms} ms. "
         f"`wrk -t1 -c16 -d{args.duration}s`; {os.cpu_count()} CPUs; gunicorn workers: {len(rss)}.",
         "",
@@ -351,7 +354,7 @@ def main() -> None:
     chosen = [e for e in endpoints(data) if not args.only or args.only in e.name]
 
     results: list[Result] = []
-    env = server_env(database_url, args.redis_url, args.port, workdir)
+    env = server_env(database_url, args.redis_url, args.port, workdir) | {"LOG_LEVEL": "INFO"}
     print("Conduit, production config:", flush=True)
     with gunicorn("wsgi:app", env, workdir) as (base, pid):
         results += measure(
@@ -379,7 +382,7 @@ def main() -> None:
         result.fraction = result.rps / reference.rps
     section = table(label, results, reference, rss, args)
     print("\n" + section)
-    if not args.no_docs and not args.only:
+    if not args.no_docs:
         write_docs(f"{label} {args.articles}", section)
         print(f"written to {DOCS.relative_to(ROOT)}")
     shutil.rmtree(workdir, ignore_errors=True)

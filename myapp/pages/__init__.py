@@ -16,4 +16,5 @@ def _share_current_user(state) -> None:
     # unlike imports "with context") can see who is signed in.
     state.app.jinja_env.globals["current_user"] = current_user
 
+
 from myapp.pages import articles, comments, filters, profiles, users  # noqa: E402,F401

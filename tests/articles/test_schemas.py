@@ -162,3 +162,11 @@ def test_query_keeps_given_filters():
 
 def test_query_ignores_unknown_keys():
     assert PageQuerySchema().load({"page": "2", "sort": "new"}) == {"limit": 20, "offset": 0}
+
+
+def test_tags_may_not_contain_control_characters():
+    from myapp.articles.schemas import ArticleCreateSchema
+
+    data = {"title": "t", "description": "d", "body": "b", "tagList": ["ok", "bad\x1ftag"]}
+    errors = ArticleCreateSchema().validate(data)
+    assert errors == {"tagList": {1: ["may not contain control characters"]}}

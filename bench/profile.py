@@ -1,0 +1,64 @@
+"""Where the time of one request goes: pyinstrument over N in-process requests.
+
+    python -m bench.profile [--path /api/articles] [--signed-in] [--requests 300]
+
+Uses the benchmark's dataset (200 articles) in a temporary SQLite database and the production
+config; prints the profile as text (docs/benchmarks.md keeps the one of the article list).
+"""
+
+import argparse
+import os
+import tempfile
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--path", default="/api/articles")
+    parser.add_argument("--signed-in", action="store_true")
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="conduit-profile-")
+    os.environ.update(
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": "profile-secret-key-0123456789abcdef0123",
+            "DATABASE_URL": f"sqlite:///{workdir}/profile.db",
+            "RATELIMIT_ENABLED": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import flask_migrate
+    from pyinstrument import Profiler
+
+    from bench import dataset
+    from myapp import create_app
+    from myapp.extensions import db
+    from myapp.users.models import User
+    from myapp.users.tokens import issue_token
+
+    app = create_app()
+    with app.app_context():
+        flask_migrate.upgrade()
+        data = dataset.build()
+        reader = db.session.query(User).filter_by(username=data.reader).one()
+        headers = {"Authorization": f"Token {issue_token(reader)}"} if args.signed_in else {}
+    client = app.test_client()
+    for _ in range(30):
+        client.get(args.path, headers=headers)
+    started = time.perf_counter()
+    for _ in range(args.requests):
+        client.get(args.path, headers=headers)
+    per_request = (time.perf_counter() - started) / args.requests * 1000
+    profiler = Profiler(interval=0.0002)
+    with profiler:
+        for _ in range(args.requests):
+            client.get(args.path, headers=headers)
+    who = "signed in" if args.signed_in else "anonymous"
+    print(f"{args.path} ({who}): {per_request:.2f} ms a request in-process, unprofiled")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -237,7 +237,7 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sizes
 
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def wrk(url: str, endpoint: Endpoint | None, headers: dict, duration: int, workdir: Path) -> Result:
@@ -252,7 +252,10 @@ def wrk(url: str, endpoint: Endpoint | None, headers: dict, duration: int, workd
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
 
     def latency(percent: str) -> float:
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", out, re.M).groups()
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        if found is None:  # no request finished: wrk prints no distribution
+            return float("nan")
+        value, unit = found.groups()
         return round(float(value) * UNITS[unit], 2)
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)

@@ -72,7 +72,7 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024
     ARGON2_PARALLELISM = 1
-    ARGON2_MAX_CONCURRENT = int(os.environ.get("ARGON2_MAX_CONCURRENT", "2"))  # per process
+    ARGON2_MAX_CONCURRENT = int(os.environ.get("ARGON2_MAX_CONCURRENT", "4"))  # per process
 
     # Remember me keeps the session cookie this long; without it the cookie ends with the browser.
     PERMANENT_SESSION_LIFETIME = int(

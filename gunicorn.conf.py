@@ -24,18 +24,6 @@ errorlog = "-"
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="conduit-metrics-"))
 
 
-def post_fork(server, worker):
-    # glibc keeps big freed blocks (argon2's 19 MiB per hash) in per-thread arenas, so a worker's
-    # memory would only grow. A fixed mmap threshold returns them to the system when freed.
-    import ctypes
-    import ctypes.util
-
-    libc_name = ctypes.util.find_library("c")
-    if libc_name:
-        m_mmap_threshold = -3
-        ctypes.CDLL(libc_name).mallopt(m_mmap_threshold, 1024 * 1024)
-
-
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 

@@ -115,6 +115,11 @@ def _viewer_id(viewer: User | None) -> int:
     return viewer.id if viewer is not None else 0
 
 
+def _author(row: Any) -> ProfileView:
+    """The author's profile from a row of ``ARTICLE_COLUMNS`` or ``COMMENT_COLUMNS``."""
+    return ProfileView(row.author_id, row.username, row.bio, row.image, bool(row.following))
+
+
 def _article_views(
     query: Select, viewer: User | None, with_body: bool = False
 ) -> list[ArticleView]:
@@ -132,9 +137,7 @@ def _article_views(
             author_id=row.author_id,
             favorites_count=row.favorites_count,
             favorited=bool(row.favorited),
-            author=ProfileView(
-                row.author_id, row.username, row.bio, row.image, bool(row.following)
-            ),
+            author=_author(row),
             tag_list=sorted(row.tag_names.split(TAG_SEPARATOR)) if row.tag_names else [],
         )
         for row in rows
@@ -373,9 +376,7 @@ def _comment_views(query: Select, viewer: User | None) -> list[CommentView]:
             created_at=row.created_at,
             updated_at=row.updated_at,
             author_id=row.author_id,
-            author=ProfileView(
-                row.author_id, row.username, row.bio, row.image, bool(row.following)
-            ),
+            author=_author(row),
         )
         for row in rows
     ]

@@ -1,10 +1,13 @@
 """Flask CLI commands. They call the services, so demo data obeys the same rules as real data."""
 
 import random
+from typing import TYPE_CHECKING
 
 import click
-from faker import Faker
 from flask.cli import with_appcontext
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 from myapp.articles import services as articles
 from myapp.errors import DomainError
@@ -18,7 +21,7 @@ TOPICS = [
 ]  # fmt: skip
 
 
-def markdown_body(fake: Faker) -> str:
+def markdown_body(fake: "Faker") -> str:
     """A few sections of Markdown: headings, paragraphs, a list, a link and some code."""
     parts = []
     for _ in range(random.randint(2, 4)):
@@ -52,6 +55,8 @@ def seed(
     if if_empty and users.count_users():
         click.echo("The database has users already: not seeding.")
         return
+    from faker import Faker  # here, not at import: every app process would load it otherwise
+
     fake = Faker()
     if random_seed is not None:
         Faker.seed(random_seed)

@@ -1,13 +1,11 @@
 """HTTP tests for /api/articles: lists, the feed, one article, writing and favoriting."""
 
-import re
 import time
 
 import pytest
 
-TIMESTAMP = re.compile(
-    r"^\d{4,}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d\.\d+(?:[+-][0-2]\d:[0-5]\d|Z)$"
-)
+from tests.api.assertions import TIMESTAMP, assert_error
+
 LIST_ITEM_KEYS = {
     "slug",
     "title",
@@ -20,20 +18,6 @@ LIST_ITEM_KEYS = {
     "author",
 }
 PROFILE_KEYS = {"username", "bio", "image", "following"}
-
-
-def assert_error(response, status, field=None):
-    """The status, and a body of the form {"errors": {"field": ["message", ...]}}."""
-    assert response.status_code == status
-    data = response.get_json()
-    assert list(data) == ["errors"]
-    errors = data["errors"]
-    assert isinstance(errors, dict) and errors
-    for messages in errors.values():
-        assert isinstance(messages, list) and messages
-        assert all(isinstance(m, str) and m for m in messages)
-    if field is not None:
-        assert field in errors, errors
 
 
 def list_articles(client, query="", headers=None):

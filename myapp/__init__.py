@@ -11,6 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from myapp.application import Conduit, is_api_request
 from myapp.config import CONFIGS, instance_secret_key
 from myapp.errors import DomainError
 from myapp.extensions import (
@@ -24,13 +25,11 @@ from myapp.extensions import (
     openapi,
     talisman,
 )
-from myapp.json_provider import OrjsonProvider
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides the settings read from the environment."""
-    Flask.json_provider_class = OrjsonProvider
-    app = Flask(__name__, instance_relative_config=True)
+    app = Conduit(__name__, instance_relative_config=True)
     app_env = (config or {}).get("APP_ENV") or os.environ.get("APP_ENV", "development")
     if app_env not in CONFIGS:
         raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {app_env!r}")
@@ -132,6 +131,13 @@ def register_extensions(app: Flask) -> None:
         resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"].split(",")}},
         send_wildcard=True,
         max_age=86400,
+        # A browser app may read how long to wait after a 429.
+        expose_headers=[
+            "Retry-After",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ],
     )
 
     app.session_interface = SessionInterface()
@@ -178,7 +184,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from myapp.api.errors import handle_error as api_error
-    from myapp.auth.loaders import is_api_request
     from myapp.pages.errors import handle_error as page_error
 
     def handle_error(error: Exception):

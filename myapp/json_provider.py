@@ -7,6 +7,7 @@ import orjson
 from flask.json.provider import DefaultJSONProvider
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import UnsupportedMediaType
 
 
 class OrjsonProvider(DefaultJSONProvider):
@@ -18,12 +19,17 @@ class OrjsonProvider(DefaultJSONProvider):
         return orjson.loads(s)
 
 
+# Bodies read as JSON: JSON itself, and what clients send when they don't say (fetch() with a
+# string body sends text/plain). A form or file upload is answered 415.
+JSON_ALSO = {"", "text/plain"}
+
+
 class JsonBodyParser(FlaskParser):
     """webargs' Flask parser, reading request bodies with orjson."""
 
     def _raw_load_json(self, req: Any) -> Any:
-        if not is_json_request(req):
-            return core.missing
+        if not (is_json_request(req) or req.mimetype in JSON_ALSO):
+            raise UnsupportedMediaType("must be JSON (Content-Type: application/json)")
         data = req.get_data(cache=True)
         if not data.strip():
             return core.missing

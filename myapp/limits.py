@@ -10,6 +10,7 @@ app's ``RATE_LIMITS_ENABLED`` is asked per request: apps with and without limits
 tests) can share a process.
 """
 
+import time
 from collections.abc import Callable
 from functools import reduce
 from typing import Any
@@ -54,8 +55,28 @@ def _keeps_password() -> bool:
     return not _submitted("password")
 
 
+def retry_after_seconds() -> int:
+    """Seconds until the limit this request broke lets it through again (as in Retry-After)."""
+    breached = limiter.current_limit
+    if breached is None:  # pragma: no cover - asked only once a limit is broken
+        return 1
+    try:
+        seconds = int(breached.reset_at - time.time())
+    except Exception:  # the limiter's store is failing: its window is the safe answer
+        seconds = breached.limit.get_expiry()
+    return max(seconds, 1)
+
+
+def _try_again() -> str:
+    """The 429 message. It says the wait itself: a front end on another origin may not be
+    allowed to read the Retry-After header."""
+    seconds = retry_after_seconds()
+    return f"try again in {seconds} second{'s' if seconds != 1 else ''}"
+
+
 def _limits(action: str, setting: str, account_key: Callable[[], str], **options: Any):
     """Decorators limiting ``action`` per client and per account, one counter for both surfaces."""
+    options.setdefault("error_message", _try_again)
     return [
         limiter.shared_limit(
             _setting(setting), scope=f"{action}:client", key_func=get_remote_address, **options

@@ -11,7 +11,7 @@ import flask_smorest
 from flask import Response, current_app
 from flask_login import login_required
 
-from myapp.auth.loaders import API_PREFIX
+from myapp.application import API_PREFIX
 from myapp.caching import cached
 from myapp.json_provider import JsonBodyParser
 

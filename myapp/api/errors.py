@@ -17,7 +17,7 @@ DEFAULT_MESSAGES: dict[int, tuple[str, str]] = {
     405: ("method", "is not allowed for this path"),
     413: ("body", "is too large (maximum is 1 MiB)"),
     415: ("body", "must be JSON"),
-    429: ("requests", "are too many; try again after the number of seconds in Retry-After"),
+    429: ("requests", "are too many; try again later"),
 }
 LOCATIONS = {
     "json",
@@ -85,11 +85,9 @@ def handle_error(error: Exception) -> tuple[Response, int] | Response:
         messages = {"server": ["could not handle this request; try again later"]}
     else:
         key, default = DEFAULT_MESSAGES.get(status, ("request", error.name.lower()))
-        described = (
-            error.description
-            if status != 429 and error.description != type(error).description
-            else None
-        )
+        described = error.description if error.description != type(error).description else None
+        if status == 429 and described:  # "try again in 42 seconds", from myapp/limits.py
+            described = f"are too many; {described}"
         messages = {key: [described or default]}
     response, status = error_response(status, messages)
     for name, value in error.get_headers():

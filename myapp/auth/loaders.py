@@ -9,16 +9,12 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
+from myapp.application import is_api_request
 from myapp.users.models import User
 from myapp.users.services import get_user
 from myapp.users.tokens import read_token
 
-API_PREFIX = "/api"
 TOKEN_SCHEMES = {"token", "bearer"}
-
-
-def is_api_request() -> bool:
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 def viewer() -> User | None:

@@ -16,7 +16,9 @@ def handle_error(error: Exception) -> tuple[str, int]:
         status, message = error.code or 500, error.description
     else:  # pragma: no cover - the factory routes only these
         raise error
-    if status == 503:
+    if status == 429:  # the description is "try again in 42 seconds" (myapp/limits.py)
+        message = f"You have done that too often. Please {error.description}."
+    elif status == 503:
         message = "Conduit is briefly unavailable. Please try again in a moment."
     elif status >= 500:
         current_app.logger.error(

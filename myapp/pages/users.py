@@ -22,10 +22,7 @@ def settings() -> Any:
     if request.method == "GET":
         form = {field: getattr(current_user, field) or "" for field in FIELDS}
         return render_template("pages/settings.html", form=form, errors={})
-    data = {field: request.form[field] for field in FIELDS if field in request.form}
-    if request.form.get("password"):  # blank means "keep my password"
-        data["password"] = request.form["password"]
-    changes, errors = load_form(UserUpdateSchema(), data)
+    changes, errors = load_form(UserUpdateSchema(), request.form)
     if changes is not None:
         try:
             # The user object itself, not Flask-Login's proxy: it is signed in again below.

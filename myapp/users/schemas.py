@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from myapp.schemas import InputSchema, OptionalText, Text, require_valid_text
 from myapp.users.tokens import issue_token
@@ -66,6 +66,9 @@ class LoginSchema(InputSchema):
     )
 
 
+KEPT_WHEN_BLANK = ("username", "email", "password")
+
+
 class UserUpdateSchema(InputSchema):
     username = username_field()
     email = email_field()
@@ -75,6 +78,18 @@ class UserUpdateSchema(InputSchema):
         max_length=500,
         validate=validate.URL(schemes={"http", "https"}, error="must be an http(s) URL"),
     )
+
+    @pre_load
+    def blank_means_unchanged(self, data: Any, **kwargs: Any) -> Any:
+        """Settings forms (ours and every RealWorld front end's) send all their fields: an empty
+        username, email or password means "keep it", while an empty bio or image clears it."""
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: value
+            for key, value in data.items()
+            if not (key in KEPT_WHEN_BLANK and (value is None or value == ""))
+        }
 
 
 # The output schemas below document the API (OpenAPI) and define its JSON; the *_json functions

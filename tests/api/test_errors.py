@@ -21,10 +21,10 @@ def test_body_of_the_wrong_shape(client, body):
     assert "errors" in response.json
 
 
-def test_body_not_json(client):
+def test_form_body_is_refused_as_not_json(client):
     response = client.post("/api/users", data={"username": "jake"})
-    assert response.status_code == 422
-    assert response.json == {"errors": {"user": ["is missing"]}}
+    assert response.status_code == 415
+    assert response.json == {"errors": {"body": ["must be JSON (Content-Type: application/json)"]}}
 
 
 def test_oversized_body(client, factory):

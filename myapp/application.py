@@ -1,0 +1,37 @@
+"""The Flask class this app is made of, and which surface (API or pages) a request belongs to."""
+
+from flask import Flask, request
+from werkzeug.routing import Rule
+
+from myapp.json_provider import OrjsonProvider
+
+API_PREFIX = "/api"
+
+
+def is_api_path(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def is_api_request() -> bool:
+    return is_api_path(request.path)
+
+
+class ApiRule(Rule):
+    """A URL rule that, under /api, also matches its path with a trailing slash.
+
+    Published RealWorld front ends call ``POST /api/articles/``. Werkzeug's ``strict_slashes=False``
+    matches both forms without a redirect, which would break CORS preflights and drop bodies.
+    Pages keep strict slashes: one address per page.
+    """
+
+    def __init__(self, string: str, **options) -> None:
+        if is_api_path(string):
+            options.setdefault("strict_slashes", False)
+        super().__init__(string, **options)
+
+
+class Conduit(Flask):
+    """Per-class settings, so that making an app changes nothing for other apps in the process."""
+
+    json_provider_class = OrjsonProvider
+    url_rule_class = ApiRule

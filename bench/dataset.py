@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 from faker import Faker
 from sqlalchemy import insert, select
 
+from myapp.articles.markdown import render_markdown
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
 from myapp.extensions import db
+from myapp.models import random_key
 from myapp.users.models import User, follows
 from myapp.users.passwords import hash_password
 
@@ -61,7 +63,9 @@ def build(articles: int = 200, seed: int = 42) -> Dataset:
                 "password_hash": password_hash,
                 "bio": fake.sentence(nb_words=10),
                 "image": None,
-                "credentials_version": 0,
+                "username_key": f"user{n:05d}",
+                "credentials_key": random_key(),
+                "session_key": random_key(),
                 "created_at": now,
                 "updated_at": now,
             }
@@ -73,6 +77,7 @@ def build(articles: int = 200, seed: int = 42) -> Dataset:
     tag_ids = list(db.session.scalars(select(Tag.id).order_by(Tag.id)))
 
     bodies = [markdown(fake, rng) for _ in range(50)]  # reused: Faker is the slow part
+    bodies_html = [render_markdown(body) for body in bodies]
     batch = 5_000
     for start in range(0, articles, batch):
         rows = []
@@ -84,6 +89,7 @@ def build(articles: int = 200, seed: int = 42) -> Dataset:
                     "title": f"Article {n}: {fake.sentence(nb_words=5).rstrip('.')}",
                     "description": fake.sentence(nb_words=12),
                     "body": bodies[n % len(bodies)],
+                    "body_html": bodies_html[n % len(bodies)],
                     "author_id": user_ids[n % len(user_ids)],
                     "created_at": created,
                     "updated_at": created,

@@ -69,7 +69,7 @@ def seed(
             try:
                 user = users.register(
                     f"{name}{random.randint(1, 999)}",
-                    f"{name}@{fake.free_email_domain()}",
+                    f"{name}@example.com",
                     DEMO_PASSWORD,
                 )
             except DomainError:

@@ -106,6 +106,12 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # ...it counts in memory until it is back
     RATELIMIT_KEY_PREFIX = "conduit"
     RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute;100 per hour")
+    RATELIMIT_SIGN_IN_FAILURES = os.environ.get(
+        "RATELIMIT_SIGN_IN_FAILURES", "5 per minute;20 per hour"
+    )
+    RATELIMIT_SIGN_IN_ACCOUNT = os.environ.get(
+        "RATELIMIT_SIGN_IN_ACCOUNT", "10 per minute;50 per hour;200 per day"
+    )
     RATELIMIT_SIGN_UP = os.environ.get("RATELIMIT_SIGN_UP", "5 per minute;50 per day")
     RATELIMIT_PASSWORD_CHANGE = os.environ.get("RATELIMIT_PASSWORD_CHANGE", "5 per hour")
     RATELIMIT_NEW_ARTICLE = os.environ.get("RATELIMIT_NEW_ARTICLE", "10 per minute;100 per day")

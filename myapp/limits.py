@@ -10,16 +10,17 @@ app's ``RATE_LIMITS_ENABLED`` is asked per request: apps with and without limits
 tests) can share a process.
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 from functools import reduce
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from myapp.extensions import limiter
+from myapp.extensions import cache, limiter
 
 View = Callable[..., Any]
 
@@ -91,8 +92,72 @@ def _apply(decorators: list[Callable[[View], View]]) -> Callable[[View], View]:
     return lambda view: reduce(lambda wrapped, decorate: decorate(wrapped), decorators, view)
 
 
+# --- sign-in: only failures count against an account, so nobody can lock a victim out --------
+# Per client: every attempt (RATELIMIT_SIGN_IN). Per account and client together: failures
+# (RATELIMIT_SIGN_IN_FAILURES). Per account from every client: failures, in tiers that tighten
+# from minutes to a day (RATELIMIT_SIGN_IN_ACCOUNT). That one applies only to clients that have
+# already failed on this account (and so counts their failures after the first): the clients
+# guessing slow down, the owner's new one still gets in.
+FAILED_SIGN_IN_SECONDS = 24 * 3600
+
+
+def _client_and_account() -> str:
+    return f"{get_remote_address()}/{_account_by_email()}"
+
+
+def _failure_marker() -> str:
+    digest = hashlib.sha256(_client_and_account().encode()).hexdigest()[:32]
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:sign-in-failed:{digest}"
+
+
+def _sign_in_failed(response: Response) -> bool:
+    """Wrong credentials (the API's 401, the page's re-shown form): counted, and remembered."""
+    failed = response.status_code in (401, 422)
+    if failed:
+        try:
+            cache.set(_failure_marker(), True, timeout=FAILED_SIGN_IN_SECONDS)
+        except Exception:  # a failing cache only means the account limit applies to everyone
+            pass
+    return failed
+
+
+def _never_failed_here() -> bool:
+    try:
+        return not cache.get(_failure_marker())
+    except Exception:
+        return False
+
+
+sign_in = _apply(
+    [
+        limiter.shared_limit(
+            _setting("RATELIMIT_SIGN_IN"),
+            scope="sign-in:client",
+            key_func=get_remote_address,
+            methods=["POST"],
+            error_message=_try_again,
+        ),
+        limiter.shared_limit(
+            _setting("RATELIMIT_SIGN_IN_FAILURES"),
+            scope="sign-in:client-account",
+            key_func=_client_and_account,
+            methods=["POST"],
+            deduct_when=_sign_in_failed,
+            error_message=_try_again,
+        ),
+        limiter.shared_limit(
+            _setting("RATELIMIT_SIGN_IN_ACCOUNT"),
+            scope="sign-in:account",
+            key_func=_account_by_email,
+            methods=["POST"],
+            deduct_when=_sign_in_failed,
+            exempt_when=_never_failed_here,
+            error_message=_try_again,
+        ),
+    ]
+)
+
 POST = {"methods": ["POST"]}
-sign_in = _apply(_limits("sign-in", "RATELIMIT_SIGN_IN", _account_by_email, **POST))
 sign_up = _apply(_limits("sign-up", "RATELIMIT_SIGN_UP", _account_by_email, **POST))
 password_change = _apply(
     _limits(

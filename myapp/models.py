@@ -1,5 +1,6 @@
 """Column types and helpers shared by every model, the same on SQLite, PostgreSQL and MariaDB."""
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,10 +12,18 @@ from sqlalchemy.types import TypeDecorator
 MYSQL = ("mysql", "mariadb")
 # Every table in utf8mb4 on MariaDB/MySQL, whatever the server's default.
 MYSQL_TABLE_ARGS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+# Tables whose ids name things from outside (tokens, sessions, URLs): SQLite must never hand a
+# deleted row's id to a new one, as PostgreSQL's and MariaDB's sequences never do.
+IDENTITY_TABLE_ARGS = {**MYSQL_TABLE_ARGS, "sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def random_key() -> str:
+    """A fresh random value, 22 URL-safe characters (128 bits)."""
+    return secrets.token_urlsafe(16)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

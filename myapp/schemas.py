@@ -5,6 +5,13 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
+from myapp.identity import (
+    invisible_characters,
+    looks_like_another_script,
+    normalize_email,
+    normalize_text,
+)
+
 
 class InputSchema(Schema):
     """Base for request input: unknown keys are ignored, as RealWorld clients send extras."""
@@ -60,6 +67,41 @@ class Text(fields.String):
         if len(text) > self.max_length:
             raise self.make_error("too_long", max=self.max_length)
         return text
+
+
+class Name(Text):
+    """Text that names something people compare (a username, a tag): NFKC-normalised, with no
+    invisible characters and no look-alike mix of scripts (see myapp/identity.py)."""
+
+    default_error_messages = {
+        "invisible": "may not contain invisible characters such as zero-width spaces",
+        "confusable": "mixes scripts in a way that imitates another name",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, str):
+            value = normalize_text(value)
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if invisible_characters(text):
+            raise self.make_error("invisible")
+        if looks_like_another_script(text):
+            raise self.make_error("confusable")
+        return text
+
+
+class Email(Text):
+    """An email address, stored lower-cased with an IDNA domain (see myapp/identity.py)."""
+
+    default_error_messages = {"email": "is invalid"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=254, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        try:
+            return normalize_email(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError:
+            raise self.make_error("email") from None
 
 
 class OptionalText(Text):

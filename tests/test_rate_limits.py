@@ -20,7 +20,15 @@ def limited(database_url):
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "PROXY_COUNT": 1,  # lets a test speak from several client addresses
     }
-    for name in ("SIGN_IN", "SIGN_UP", "PASSWORD_CHANGE", "NEW_ARTICLE", "NEW_COMMENT"):
+    for name in (
+        "SIGN_IN",
+        "SIGN_IN_FAILURES",
+        "SIGN_IN_ACCOUNT",
+        "SIGN_UP",
+        "PASSWORD_CHANGE",
+        "NEW_ARTICLE",
+        "NEW_COMMENT",
+    ):
         settings[f"RATELIMIT_{name}"] = "3 per minute"
     if os.environ.get("REDIS_URL"):
         settings["REDIS_URL"] = os.environ["REDIS_URL"]
@@ -31,8 +39,8 @@ def from_address(address: str) -> dict[str, str]:
     return {"X-Forwarded-For": address}
 
 
-def api_login(client, email, address="198.51.100.1", origin=None):
-    body = {"user": {"email": email, "password": "wrong-password"}}
+def api_login(client, email, address="198.51.100.1", origin=None, password="wrong-password"):
+    body = {"user": {"email": email, "password": password}}
     headers = from_address(address) | ({"Origin": origin} if origin else {})
     return client.post("/api/users/login", json=body, headers=headers)
 
@@ -48,18 +56,51 @@ def test_sign_in_is_limited_with_json_and_retry_after(limited):
     [message] = refused.json["errors"]["requests"]
     waited = int(re.fullmatch(r"are too many; try again in (\d+) seconds?", message).group(1))
     assert abs(waited - seconds) <= 1
-    exposed = {h.strip().lower() for h in refused.headers["Access-Control-Expose-Headers"].split(",")}
+    exposed = {
+        h.strip().lower() for h in refused.headers["Access-Control-Expose-Headers"].split(",")
+    }
     assert {"retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"} <= (
         exposed
     )
 
 
-def test_limits_are_per_account_across_clients(limited):
+def test_an_attacker_cannot_lock_the_owner_out(limited):
+    """Ten addresses hammer one account; its owner, from a new address, still signs in."""
+    owner = Factory(limited).user()
     client = limited.test_client()
+    for n in range(10):
+        for _ in range(3):
+            api_login(client, owner.email, address=f"198.51.100.{n + 10}")
+    attacker = api_login(client, owner.email, address="198.51.100.10")
+    assert attacker.status_code == 429
+    owner_login = api_login(client, owner.email, address="203.0.113.7", password=owner.password)
+    assert owner_login.status_code == 200
+
+
+def test_failures_on_an_account_slow_every_client_that_failed(limited):
+    account = Factory(limited).user()
+    client = limited.test_client()
+    # Two failures from each of three addresses. A client's first failure is not counted against
+    # the account (so fresh clients are never refused), its later ones are: three reach the limit.
     for n in range(3):
-        api_login(client, "target@example.com", address=f"198.51.100.{n + 10}")
-    assert api_login(client, "target@example.com", address="198.51.100.99").status_code == 429
-    assert api_login(client, "someone-else@example.com", address="198.51.100.99").status_code == 401
+        for _ in range(2):
+            response = api_login(client, account.email, address=f"198.51.100.{n + 20}")
+            assert response.status_code == 401
+    # Those addresses are refused now, even with the right password; a fresh one is not.
+    again = api_login(client, account.email, address="198.51.100.20", password=account.password)
+    assert again.status_code == 429
+    assert api_login(client, account.email, address="198.51.100.99").status_code == 401
+    assert api_login(client, "someone-else@example.com", address="198.51.100.21").status_code == 401
+
+
+def test_successful_sign_ins_do_not_count_against_the_account(limited):
+    account = Factory(limited).user()
+    client = limited.test_client()
+    statuses = [
+        api_login(client, account.email, address=f"192.0.2.{n}", password=account.password)
+        for n in range(6)
+    ]
+    assert [s.status_code for s in statuses] == [200] * 6
 
 
 def test_limits_are_per_client_across_accounts(limited):
@@ -107,18 +148,18 @@ def test_password_changes_are_limited_other_updates_are_not(limited):
 
     for n in range(5):
         assert update({"bio": f"bio {n}"}).status_code == 200
-    token = account.token
+    token, password = account.token, account.password
     for n in range(3):
         response = client.put(
             "/api/user",
-            json={"user": {"password": f"new-password-{n}"}},
+            json={"user": {"password": f"new-password-{n}", "currentPassword": password}},
             headers={"Authorization": f"Token {token}"},
         )
         assert response.status_code == 200
-        token = response.json["user"]["token"]
+        token, password = response.json["user"]["token"], f"new-password-{n}"
     response = client.put(
         "/api/user",
-        json={"user": {"password": "one-more-password"}},
+        json={"user": {"password": "one-more-password", "currentPassword": password}},
         headers={"Authorization": f"Token {token}"},
     )
     assert response.status_code == 429

@@ -8,8 +8,10 @@ from flask_login import current_user
 from myapp import limits
 from myapp.api import bp, json_response, token_required
 from myapp.api.schemas import LoginBody, RegisterBody, UserBody, UserUpdateBody
+from myapp.auth.loaders import token_for
 from myapp.users import services as users
 from myapp.users.schemas import user_json
+from myapp.users.tokens import issue_token
 
 TAGS = ["User and Authentication"]
 
@@ -21,7 +23,8 @@ TAGS = ["User and Authentication"]
 @bp.doc(tags=TAGS)
 def register(body: dict[str, Any]) -> Response:
     """Register a new user"""
-    return json_response({"user": user_json(users.register(**body["user"]))}, 201)
+    user = users.register(**body["user"])
+    return json_response({"user": user_json(user, issue_token(user))}, 201)
 
 
 @bp.post("/users/login")
@@ -31,7 +34,8 @@ def register(body: dict[str, Any]) -> Response:
 @bp.doc(tags=TAGS)
 def login(body: dict[str, Any]) -> Response:
     """Sign in with email and password"""
-    return json_response({"user": user_json(users.authenticate(**body["user"]))})
+    user = users.authenticate(**body["user"])
+    return json_response({"user": user_json(user, issue_token(user))})
 
 
 @bp.get("/user")
@@ -39,8 +43,8 @@ def login(body: dict[str, Any]) -> Response:
 @bp.response(200, UserBody)
 @bp.doc(tags=TAGS)
 def current() -> Response:
-    """The signed-in user, with a fresh token"""
-    return json_response({"user": user_json(current_user)})
+    """The signed-in user, with the token presented (its lifetime is never extended)"""
+    return json_response({"user": user_json(current_user, token_for(current_user))})
 
 
 @bp.put("/user")
@@ -50,5 +54,7 @@ def current() -> Response:
 @bp.response(200, UserBody)
 @bp.doc(tags=TAGS)
 def update(body: dict[str, Any]) -> Response:
-    """Update the signed-in user; a new password revokes every older token"""
-    return json_response({"user": user_json(users.update_user(current_user, body["user"]))})
+    """Update the signed-in user. A new email or password needs `currentPassword`; a new
+    password revokes every older token, and the response carries a fresh one"""
+    user = users.update_user(current_user, body["user"])
+    return json_response({"user": user_json(user, token_for(user))})

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from myapp.extensions import db
 from myapp.models import (
+    IDENTITY_TABLE_ARGS,
     MYSQL_TABLE_ARGS,
     CaseSensitiveString,
     LongText,
@@ -48,7 +49,7 @@ favorites = Table(
 
 class Tag(db.Model):
     __tablename__ = "tags"
-    __table_args__ = MYSQL_TABLE_ARGS
+    __table_args__ = IDENTITY_TABLE_ARGS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
@@ -63,7 +64,7 @@ class Article(Timestamps, db.Model):
         # Newest-first listings, globally and per author (feed, profile).
         Index("ix_articles_created_at_id", "created_at", "id"),
         Index("ix_articles_author_id_created_at", "author_id", "created_at"),
-        MYSQL_TABLE_ARGS,
+        IDENTITY_TABLE_ARGS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +72,8 @@ class Article(Timestamps, db.Model):
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(String(1000))
     body: Mapped[str] = mapped_column(LongText)
+    # The body as safe HTML, rendered once when it is written: reads never render Markdown.
+    body_html: Mapped[str] = mapped_column(LongText)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 
     # Sorted by name, as the API emits tagList.
@@ -88,7 +91,7 @@ class Article(Timestamps, db.Model):
 
 class Comment(Timestamps, db.Model):
     __tablename__ = "comments"
-    __table_args__ = MYSQL_TABLE_ARGS
+    __table_args__ = IDENTITY_TABLE_ARGS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[str] = mapped_column(Text)

@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from myapp.schemas import InputSchema, OptionalText, Text, Timestamp, format_timestamp
+from myapp.schemas import InputSchema, Name, OptionalText, Text, Timestamp, format_timestamp
 from myapp.users.schemas import ProfileSchema, profile_json
 
 MAX_TAGS = 10
@@ -12,11 +12,12 @@ MAX_LIMIT = 100
 
 
 class TagListField(fields.List):
-    """A list of tag names: trimmed, blanks rejected, duplicates dropped, sorted."""
+    """A list of tag names: trimmed, NFKC-normalised, blanks and look-alikes rejected,
+    duplicates dropped, sorted."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            Text(
+            Name(
                 max_length=40,
                 validate=validate.Regexp(
                     r"^[^\x00-\x1f\x7f]*$", error="may not contain control characters"

@@ -14,6 +14,7 @@ from sqlalchemy import Integer, Select, bindparam, delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from myapp.articles.markdown import render_markdown
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
 from myapp.caching import cached, content_changed
 from myapp.database import commit_with_retry
@@ -35,6 +36,7 @@ class ArticleView:
     title: str
     description: str
     body: str | None  # None in lists, which never show it
+    body_html: str | None  # the body as safe HTML, rendered when it was written
     created_at: datetime
     updated_at: datetime
     author_id: int
@@ -132,6 +134,7 @@ def _article_views(
             title=row.title,
             description=row.description,
             body=row.body if with_body else None,
+            body_html=row.body_html if with_body else None,
             created_at=row.created_at,
             updated_at=row.updated_at,
             author_id=row.author_id,
@@ -214,7 +217,7 @@ def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
 
 def get_article(slug: str, viewer: User | None) -> ArticleView:
     query = (
-        select(*ARTICLE_COLUMNS, Article.body)
+        select(*ARTICLE_COLUMNS, Article.body, Article.body_html)
         .join(User, User.id == Article.author_id)
         .where(Article.slug == slug)
     )
@@ -279,6 +282,8 @@ def _article_id(slug: str) -> int:
 
 
 def create_article(author: User, data: dict[str, Any]) -> ArticleView:
+    body_html = render_markdown(data["body"])  # before the transaction: it takes a moment
+
     def create() -> Article:
         article = Article(
             author_id=author.id,
@@ -286,6 +291,7 @@ def create_article(author: User, data: dict[str, Any]) -> ArticleView:
             title=data["title"],
             description=data["description"],
             body=data["body"],
+            body_html=body_html,
             tags=_tags_named(data.get("tag_list", [])),
         )
         db.session.add(article)
@@ -298,6 +304,8 @@ def create_article(author: User, data: dict[str, Any]) -> ArticleView:
 
 
 def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> ArticleView:
+    body_html = render_markdown(changes["body"]) if "body" in changes else None
+
     def update() -> Article:
         article = get_own_article(viewer, slug)
         if "title" in changes and changes["title"] != article.title:
@@ -305,6 +313,8 @@ def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> ArticleV
         for name in ("title", "description", "body"):
             if name in changes:
                 setattr(article, name, changes[name])
+        if body_html is not None:
+            article.body_html = body_html
         if "tag_list" in changes:
             article.tags = _tags_named(changes["tag_list"])
         if changes:

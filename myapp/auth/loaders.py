@@ -4,7 +4,9 @@ One Flask-Login manager serves both. API requests get an empty session that is n
 so a cookie alone can never authorize an API call, and the API never sets a cookie.
 """
 
-from flask import Flask, Request, Response, flash, redirect, request, url_for
+import hmac
+
+from flask import Flask, Request, Response, flash, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
@@ -12,7 +14,7 @@ from werkzeug.exceptions import Unauthorized
 from myapp.application import is_api_request
 from myapp.users.models import User
 from myapp.users.services import get_user
-from myapp.users.tokens import read_token
+from myapp.users.tokens import MAX_ID, issue_token, read_token
 
 TOKEN_SCHEMES = {"token", "bearer"}
 
@@ -41,12 +43,13 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def load_session_user(session_id: str) -> User | None:
-    """The user named by a session cookie, unless their password changed since it was set."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
+    """The user named by a session cookie, unless it was revoked since it was set: by signing
+    out, "sign out everywhere" or a new password (each replaces a key ``get_id`` carries)."""
+    user_id = session_id.partition(":")[0]
+    if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
     user = get_user(int(user_id))
-    if user is None or str(user.credentials_version) != version:
+    if user is None or not hmac.compare_digest(user.get_id(), session_id):
         return None
     return user
 
@@ -65,9 +68,20 @@ def load_token_user(request: Request) -> User | None:
         raise Unauthorized("must be sent as 'Authorization: Token <token>'")
     claims = read_token(token.strip())
     user = get_user(claims.user_id) if claims else None
-    if user is None or user.credentials_version != claims.credentials_version:
+    if user is None or not hmac.compare_digest(user.credentials_key, claims.credentials_key):
         raise Unauthorized("is invalid or expired")
+    g.api_token = token.strip()
     return user
+
+
+def token_for(user: User) -> str:
+    """The token to answer with: the one this request presented while it is still valid (so a
+    token's lifetime is never extended), else a new one (after sign-in or a password change)."""
+    presented = g.get("api_token")
+    claims = read_token(presented) if presented else None
+    if claims and claims.user_id == user.id and claims.credentials_key == user.credentials_key:
+        return presented
+    return issue_token(user)
 
 
 def unauthorized() -> Response:

@@ -1,7 +1,7 @@
 """Sign in, sign up and sign out pages, on Flask-Login sessions."""
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from myapp import limits
@@ -69,7 +69,20 @@ def register() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Sign out: the session is revoked on the server, so a copy of its cookie is worthless."""
+    if current_user.is_authenticated:
+        users.sign_out(current_user)
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
+    return redirect(url_for("pages.home"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere() -> Response:
+    users.sign_out_everywhere(current_user)
+    logout_user()
+    session.clear()
+    flash("You have signed out on every device, and every API token is revoked.", "info")
     return redirect(url_for("pages.home"))

@@ -2,9 +2,6 @@
 
 from datetime import UTC, datetime
 
-from markupsafe import Markup
-
-from myapp.articles.markdown import render_markdown
 from myapp.pages import bp
 from myapp.schemas import format_timestamp
 
@@ -22,8 +19,3 @@ def longdate(value: datetime) -> str:
 @bp.app_template_filter("isodate")
 def isodate(value: datetime) -> str:
     return format_timestamp(value)
-
-
-@bp.app_template_filter("markdown")
-def markdown(source: str) -> Markup:
-    return render_markdown(source)

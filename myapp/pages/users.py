@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from myapp import limits
-from myapp.errors import Conflict
+from myapp.errors import Conflict, Invalid
 from myapp.pages import bp
 from myapp.pages.forms import load_form
 from myapp.users import services as users
@@ -27,7 +27,7 @@ def settings() -> Any:
         try:
             # The user object itself, not Flask-Login's proxy: it is signed in again below.
             user = users.update_user(current_user._get_current_object(), changes)
-        except Conflict as error:
+        except (Conflict, Invalid) as error:
             errors = error.messages
         else:
             if "password" in changes:

@@ -1,8 +1,16 @@
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from myapp.extensions import db
-from myapp.models import MYSQL_TABLE_ARGS, CaseSensitiveString, Timestamps, UTCDateTime, utcnow
+from myapp.models import (
+    IDENTITY_TABLE_ARGS,
+    MYSQL_TABLE_ARGS,
+    CaseSensitiveString,
+    Timestamps,
+    UTCDateTime,
+    random_key,
+    utcnow,
+)
 
 follows = Table(
     "follows",
@@ -21,17 +29,23 @@ follows = Table(
 
 class User(Timestamps, db.Model):
     __tablename__ = "users"
-    __table_args__ = MYSQL_TABLE_ARGS
+    __table_args__ = IDENTITY_TABLE_ARGS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
+    # The name with case, width and separators folded away: "Alice", "alice." and "ａｌｉｃｅ"
+    # share one, so no one can register a look-alike of another's name (users/identity.py).
+    username_key: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
     # Stored lower-cased, so the unique constraint compares case-insensitively on every backend.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     bio: Mapped[str | None] = mapped_column(Text)
     image: Mapped[str | None] = mapped_column(String(500))
-    # Bumped by a password change: tokens and sessions carrying an older value stop working.
-    credentials_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Random values that tokens and session cookies carry, so that a reused id never matches.
+    # A new credentials key (password change, "sign out everywhere") revokes every token and
+    # session; a new session key (signing out) ends every browser session.
+    credentials_key: Mapped[str] = mapped_column(String(32), default=random_key)
+    session_key: Mapped[str] = mapped_column(String(32), default=random_key)
 
     # Flask-Login protocol
     is_active = True
@@ -39,7 +53,7 @@ class User(Timestamps, db.Model):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.credentials_version}"
+        return f"{self.id}:{self.credentials_key}:{self.session_key}"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -4,8 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from myapp.schemas import InputSchema, OptionalText, Text, require_valid_text
-from myapp.users.tokens import issue_token
+from myapp.schemas import Email, InputSchema, Name, OptionalText, Text, require_valid_text
 
 USERNAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 USERNAME_MESSAGE = (
@@ -14,16 +13,12 @@ USERNAME_MESSAGE = (
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 
 
-def username_field(**kwargs: Any) -> Text:
-    return Text(
+def username_field(**kwargs: Any) -> Name:
+    return Name(
         max_length=40,
         validate=validate.Regexp(USERNAME_RE, error=USERNAME_MESSAGE),
         **kwargs,
     )
-
-
-def email_field(**kwargs: Any) -> Text:
-    return Text(max_length=254, validate=validate.Email(error="is invalid"), **kwargs)
 
 
 def check_password_length(password: str) -> None:
@@ -49,7 +44,7 @@ def password_field(**kwargs: Any) -> fields.String:
 
 class RegisterSchema(InputSchema):
     username = username_field(required=True)
-    email = email_field(required=True)
+    email = Email(required=True)
     password = password_field(required=True)
 
 
@@ -66,13 +61,15 @@ class LoginSchema(InputSchema):
     )
 
 
-KEPT_WHEN_BLANK = ("username", "email", "password")
+KEPT_WHEN_BLANK = ("username", "email", "password", "currentPassword")
 
 
 class UserUpdateSchema(InputSchema):
     username = username_field()
-    email = email_field()
+    email = Email()
     password = password_field()
+    # Needed to change the email or the password (see users.services.update_user).
+    current_password = fields.String(data_key="currentPassword", validate=require_valid_text)
     bio = OptionalText(max_length=2000)
     image = OptionalText(
         max_length=500,
@@ -101,7 +98,7 @@ class UserSchema(Schema):
     """The signed-in user as the API returns it, with a fresh token."""
 
     email = fields.String()
-    token = fields.Function(issue_token)
+    token = fields.String()
     username = fields.String()
     bio = fields.String(allow_none=True)
     image = fields.String(allow_none=True)
@@ -114,10 +111,10 @@ class ProfileSchema(Schema):
     following = fields.Boolean()
 
 
-def user_json(user: Any) -> dict[str, Any]:
+def user_json(user: Any, token: str) -> dict[str, Any]:
     return {
         "email": user.email,
-        "token": issue_token(user),
+        "token": token,
         "username": user.username,
         "bio": user.bio,
         "image": user.image,

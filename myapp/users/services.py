@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.caching import content_changed
 from myapp.database import commit_with_retry
 from myapp.errors import Conflict, Invalid, InvalidCredentials, NotFound
 from myapp.extensions import db
+from myapp.identity import email_lookup_key, normalize_email, username_key
+from myapp.models import random_key
 from myapp.users.models import User, follows
 from myapp.users.passwords import hash_password, needs_rehash, verify_password
 
@@ -25,15 +27,9 @@ class ProfileView:
     following: bool
 
 
-def normalize_email(email: str) -> str:
-    """Emails compare case-insensitively: they are stored and looked up lower-cased."""
-    return email.strip().lower()
-
-
 def _check_unique(username: str | None, email: str | None, exclude_id: int | None = None) -> None:
-    email = normalize_email(email) if email is not None else None
     for field, column, value in (
-        ("username", User.username, username),
+        ("username", User.username_key, username_key(username) if username else None),
         ("email", User.email, email),
     ):
         if value is None:
@@ -45,13 +41,25 @@ def _check_unique(username: str | None, email: str | None, exclude_id: int | Non
             raise Conflict(field, "has already been taken")
 
 
+def _normalized_email(email: str) -> str:
+    try:
+        return normalize_email(email)
+    except ValueError:
+        raise Invalid("email", "is invalid") from None
+
+
 def register(username: str, email: str, password: str) -> User:
-    email = normalize_email(email)
+    email = _normalized_email(email)
     password_hash = hash_password(password)  # slow on purpose: done before the transaction
 
     def create() -> User:
         _check_unique(username, email)
-        user = User(username=username, email=email, password_hash=password_hash)
+        user = User(
+            username=username,
+            username_key=username_key(username),
+            email=email,
+            password_hash=password_hash,
+        )
         db.session.add(user)
         return user
 
@@ -64,8 +72,10 @@ def register(username: str, email: str, password: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
-    if user is None or not verify_password(user.password_hash, password):
+    user = db.session.scalar(select(User).where(User.email == email_lookup_key(email)))
+    # Verified even when no one has this email (against a dummy hash), so that the time taken
+    # does not tell which emails have accounts.
+    if not verify_password(user.password_hash if user else None, password):
         raise InvalidCredentials()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -77,12 +87,28 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+def _require_current_password(user: User, changes: dict[str, Any]) -> None:
+    """A new email or password needs the current password: a stolen token or session alone
+    must not be enough to take the account over."""
+    current = changes.pop("current_password", None)
+    sensitive = "password" in changes or changes.get("email", user.email) != user.email
+    if not sensitive:
+        return
+    if not current:
+        raise Invalid("currentPassword", "is needed to change the email or password")
+    if not verify_password(user.password_hash, current):
+        raise Invalid("currentPassword", "is wrong")
+
+
 def update_user(user: User, changes: dict[str, Any]) -> User:
-    """Apply the changes the user asked for; a new password revokes their older tokens."""
+    """Apply the changes the user asked for; a new password revokes their other tokens and
+    sessions (a new credentials key, written in the same UPDATE as the new hash, so that of
+    two simultaneous changes the password and the key that survive belong together)."""
     changes = dict(changes)
-    if changes.get("email"):
-        changes["email"] = normalize_email(changes["email"])
-    password = changes.get("password")
+    if "email" in changes:
+        changes["email"] = _normalized_email(changes["email"])
+    _require_current_password(user, changes)
+    password = changes.pop("password", None)
     password_hash = hash_password(password) if password else None
 
     try:
@@ -90,9 +116,11 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
         for field in ("username", "email", "bio", "image"):
             if field in changes:
                 setattr(user, field, changes[field])
+        if "username" in changes:
+            user.username_key = username_key(changes["username"])
         if password_hash is not None:
             user.password_hash = password_hash
-            user.credentials_version += 1
+            user.credentials_key = random_key()
         db.session.commit()
         if changes.keys() & {"username", "bio", "image"}:
             content_changed()  # articles and comments show their author's profile
@@ -102,6 +130,22 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
         _check_unique(changes.get("username"), changes.get("email"), exclude_id=user.id)
         raise
     return user
+
+
+def sign_out(user: User) -> None:
+    """End every browser session of this user (API tokens stay valid)."""
+    db.session.execute(update(User).where(User.id == user.id).values(session_key=random_key()))
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every browser session and revoke every API token of this user."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_key=random_key(), credentials_key=random_key())
+    )
+    db.session.commit()
 
 
 def get_profile(username: str, viewer: User | None) -> ProfileView:

@@ -1,6 +1,10 @@
-"""API tokens: signed, expiring JWTs naming the user and their credentials version.
+"""API tokens: signed, expiring JWTs naming the user and their credentials key.
 
-A password change bumps ``User.credentials_version``, which revokes every token issued before it.
+A token carries the user's random ``credentials_key``: a password change or "sign out
+everywhere" replaces it, which revokes every token issued before, and a new account that gets a
+deleted account's id can never match it. A token lives ``API_TOKEN_TTL_SECONDS`` from sign-in
+and is never extended: the API hands back the token it was shown, and only signing in (or
+changing the password, which needs the current one) mints a new one.
 """
 
 from dataclasses import dataclass
@@ -18,7 +22,7 @@ MAX_ID = 2**31 - 1
 @dataclass(frozen=True)
 class TokenClaims:
     user_id: int
-    credentials_version: int
+    credentials_key: str
 
 
 def issue_token(user: User) -> str:
@@ -26,7 +30,7 @@ def issue_token(user: User) -> str:
     ttl = timedelta(seconds=current_app.config["API_TOKEN_TTL_SECONDS"])
     claims = {
         "sub": str(user.id),
-        "ver": user.credentials_version,
+        "key": user.credentials_key,
         "iat": now,
         "exp": now + ttl,
     }
@@ -40,14 +44,14 @@ def read_token(token: str) -> TokenClaims | None:
             token,
             current_app.config["SECRET_KEY"],
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "exp", "iat"]},
+            options={"require": ["sub", "key", "exp", "iat"]},
         )
     except jwt.InvalidTokenError:
         return None
-    user_id, version = claims["sub"], claims.get("ver", 0)
-    # Only what we issue: a database id as a string, and an integer version.
+    user_id, key = claims["sub"], claims["key"]
+    # Only what we issue: a database id as a string, and a string key.
     if not (isinstance(user_id, str) and user_id.isdigit() and int(user_id) <= MAX_ID):
         return None
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not isinstance(key, str):
         return None
-    return TokenClaims(int(user_id), version)
+    return TokenClaims(int(user_id), key)

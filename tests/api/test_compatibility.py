@@ -159,7 +159,9 @@ class TestSettingsForm:
 
     def test_a_password_change_rotates_the_token(self, client, factory):
         account = factory.user()
-        response = self.put(client, account, password="a-new-password")
+        response = self.put(
+            client, account, password="a-new-password", currentPassword=account.password
+        )
         assert response.status_code == 200
         fresh = response.json["user"]["token"]
         assert client.get("/api/user", headers=account.headers).status_code == 401

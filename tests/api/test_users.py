@@ -155,17 +155,15 @@ class TestUpdate:
         factory.user("taken", email="taken@example.com")
         account = factory.user()
         for field, value in (("username", "taken"), ("email", "TAKEN@example.com")):
-            response = client.put(
-                "/api/user", json={"user": {field: value}}, headers=account.headers
-            )
+            user = {field: value, "currentPassword": account.password}
+            response = client.put("/api/user", json={"user": user}, headers=account.headers)
             assert response.status_code == 422
             assert response.json == {"errors": {field: ["has already been taken"]}}
 
     def test_password_change_revokes_older_tokens(self, client, factory):
         account = factory.user()
-        response = client.put(
-            "/api/user", json={"user": {"password": "a-new-password"}}, headers=account.headers
-        )
+        user = {"password": "a-new-password", "currentPassword": account.password}
+        response = client.put("/api/user", json={"user": user}, headers=account.headers)
         assert response.status_code == 200
         fresh = response.json["user"]["token"]
         assert client.get("/api/user", headers=account.headers).status_code == 401

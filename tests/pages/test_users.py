@@ -43,7 +43,12 @@ def test_new_password_keeps_this_session_and_ends_the_others(app, pages, factory
     other_browser = PageClient(app.test_client())
     other_browser.login(account)
     pages.login(account)
-    data = {"username": "jane", "email": account.email, "password": "a-brand-new-password"}
+    data = {
+        "username": "jane",
+        "email": account.email,
+        "password": "a-brand-new-password",
+        "currentPassword": account.password,
+    }
     assert pages.post("/settings", data).status_code == 302
     assert pages.get("/settings").status_code == 200
     assert other_browser.get("/settings").status_code == 302

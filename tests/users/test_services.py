@@ -111,7 +111,9 @@ def test_update_user_rejects_another_users_email(ctx, factory):
     ann, bob = factory.user("ann"), factory.user("bob")
 
     with pytest.raises(Conflict) as error:
-        users.update_user(users.get_user(ann.id), {"email": bob.email})
+        users.update_user(
+            users.get_user(ann.id), {"email": bob.email, "current_password": ann.password}
+        )
 
     assert error.value.messages == {"email": ["has already been taken"]}
 
@@ -120,7 +122,9 @@ def test_update_user_compares_emails_case_insensitively(ctx, factory):
     ann, bob = factory.user("ann"), factory.user("bob")
 
     with pytest.raises(Conflict) as error:
-        users.update_user(users.get_user(ann.id), {"email": bob.email.upper()})
+        users.update_user(
+            users.get_user(ann.id), {"email": bob.email.upper(), "current_password": ann.password}
+        )
 
     assert error.value.messages == {"email": ["has already been taken"]}
 
@@ -128,25 +132,53 @@ def test_update_user_compares_emails_case_insensitively(ctx, factory):
 def test_update_user_password_revokes_older_tokens(ctx, factory):
     ann = factory.user("ann")
     user = users.get_user(ann.id)
-    old_claims = read_token(issue_token(user))
-    assert old_claims.credentials_version == user.credentials_version
+    assert read_token(ann.token).credentials_key == user.credentials_key
 
-    users.update_user(user, {"password": "brand-new-password"})
+    users.update_user(user, {"password": "brand-new-password", "current_password": ann.password})
 
-    assert user.credentials_version == old_claims.credentials_version + 1
-    assert read_token(issue_token(user)).credentials_version == user.credentials_version
+    # The token from before no longer carries the user's key: the API refuses it (401).
+    assert read_token(ann.token).credentials_key != user.credentials_key
+    assert read_token(issue_token(user)).credentials_key == user.credentials_key
     assert users.authenticate(ann.email, "brand-new-password").id == ann.id
     with pytest.raises(InvalidCredentials):
         users.authenticate(ann.email, ann.password)
 
 
 def test_update_user_without_password_keeps_tokens_valid(ctx, factory):
-    user = users.get_user(factory.user("ann").id)
-    version = user.credentials_version
+    ann = factory.user("ann")
+    user = users.get_user(ann.id)
 
     users.update_user(user, {"bio": "Still me"})
 
-    assert user.credentials_version == version
+    assert read_token(ann.token).credentials_key == users.get_user(ann.id).credentials_key
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"password": "brand-new-password"}, {"email": "new@example.com"}],
+    ids=["password", "email"],
+)
+def test_sensitive_changes_need_the_current_password(ctx, factory, changes):
+    ann = factory.user("ann")
+    user = users.get_user(ann.id)
+
+    with pytest.raises(Invalid) as missing:
+        users.update_user(user, changes)
+    with pytest.raises(Invalid) as wrong:
+        users.update_user(user, changes | {"current_password": "not-my-password"})
+
+    assert missing.value.messages == {
+        "currentPassword": ["is needed to change the email or password"]
+    }
+    assert wrong.value.messages == {"currentPassword": ["is wrong"]}
+    users.update_user(user, changes | {"current_password": ann.password})
+
+
+def test_unchanged_email_needs_no_password(ctx, factory):
+    ann = factory.user("ann")
+    user = users.get_user(ann.id)
+    users.update_user(user, {"email": ann.email.upper(), "bio": "Same me"})
+    assert user.bio == "Same me"
 
 
 def test_update_user_sets_and_clears_bio_and_image(ctx, factory):

@@ -10,6 +10,7 @@ app's ``RATE_LIMITS_ENABLED`` is asked per request: apps with and without limits
 tests) can share a process.
 """
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -114,10 +115,9 @@ def _sign_in_failed(response: Response) -> bool:
     """Wrong credentials (the API's 401, the page's re-shown form): counted, and remembered."""
     failed = response.status_code in (401, 422)
     if failed:
-        try:
+        # A failing cache only means the account limit applies to every client.
+        with contextlib.suppress(Exception):
             cache.set(_failure_marker(), True, timeout=FAILED_SIGN_IN_SECONDS)
-        except Exception:  # a failing cache only means the account limit applies to everyone
-            pass
     return failed
 
 

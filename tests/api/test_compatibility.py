@@ -24,11 +24,14 @@ def world(factory):
     return {"author": author, "reader": reader, "slug": slug, "comment_id": comment_id}
 
 
+NEW_ARTICLE = {"article": {"title": "T", "description": "D", "body": "B"}}
+NEW_USER = {"user": {"username": "new", "email": "new@example.com", "password": "password-new"}}
+
 # One successful request per API route and method: (who acts, body, expected status).
 # A route without an entry fails test_every_route_has_a_sample, so new routes get covered.
 SAMPLES = {
     ("GET", "/api/articles"): (None, None, 200),
-    ("POST", "/api/articles"): ("reader", {"article": {"title": "T", "description": "D", "body": "B"}}, 201),
+    ("POST", "/api/articles"): ("reader", NEW_ARTICLE, 201),
     ("GET", "/api/articles/feed"): ("reader", None, 200),
     ("GET", "/api/articles/<slug>"): (None, None, 200),
     ("PUT", "/api/articles/<slug>"): ("author", {"article": {"body": "New body"}}, 200),
@@ -42,7 +45,7 @@ SAMPLES = {
     ("POST", "/api/profiles/<username>/follow"): ("reader", None, 200),
     ("DELETE", "/api/profiles/<username>/follow"): ("reader", None, 200),
     ("GET", "/api/tags"): (None, None, 200),
-    ("POST", "/api/users"): (None, {"user": {"username": "new", "email": "new@example.com", "password": "password-new"}}, 201),
+    ("POST", "/api/users"): (None, NEW_USER, 201),
     ("POST", "/api/users/login"): (None, "login", 200),
     ("GET", "/api/user"): ("reader", None, 200),
     ("PUT", "/api/user"): ("reader", {"user": {"bio": "Hello"}}, 200),

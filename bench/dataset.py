@@ -33,6 +33,10 @@ class Dataset:
     author: str  # username of a prolific author
     hot_slug: str  # the article with 20 comments
     tag: str
+    worst_slug: str = "worst-accepted-body"  # the reader's, with the costliest body accepted
+    # The costliest body of 100,000 characters the Markdown limits accept (see
+    # tests/articles/test_markdown.py): runs of code-span backticks.
+    worst_body: str = "`a" * 49_000
 
 
 def markdown(fake: Faker, rng: random.Random) -> str:
@@ -140,6 +144,22 @@ def build(articles: int = 200, seed: int = 42) -> Dataset:
     rows = [{"user_id": u, "article_id": a, "created_at": now} for u, a in liked]
     for start in range(0, len(rows), batch):
         db.session.execute(insert(favorites), rows[start : start + batch])
+    old = now - timedelta(days=1)  # far down the lists: it is measured on its own
+    db.session.execute(
+        insert(Article),
+        [
+            {
+                "slug": Dataset.worst_slug,
+                "title": "The worst accepted body",
+                "description": "Measured by make bench",
+                "body": Dataset.worst_body,
+                "body_html": render_markdown(Dataset.worst_body),
+                "author_id": reader,
+                "created_at": old,
+                "updated_at": old,
+            }
+        ],
+    )
     db.session.commit()
 
     slug = db.session.scalar(select(Article.slug).where(Article.id == hot))

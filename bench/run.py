@@ -11,6 +11,7 @@ docs/benchmarks.md. SQLite with the in-process cache by default; PostgreSQL + Re
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -96,6 +97,18 @@ def endpoints(data) -> list[Endpoint]:
             phase="uncached",
         ),
         Endpoint("GET /api/tags (uncached)", "/api/tags", target=SINGLE, phase="uncached"),
+        # The costliest body the Markdown limits accept (myapp/articles/markdown.py): rendered
+        # on every write, never on a read.
+        Endpoint(
+            "PUT /api/articles/:slug (worst accepted body)",
+            f"/api/articles/{data.worst_slug}",
+            "token",
+            method="PUT",
+            body=json.dumps({"article": {"body": data.worst_body}}),
+        ),
+        Endpoint(
+            "GET /article/:slug (worst accepted body)", f"/article/{data.worst_slug}", "cookie"
+        ),
     ]
 
 
@@ -154,13 +167,13 @@ def prepare(database_url: str, redis_url: str | None, articles: int):
         flask_migrate.upgrade()
         data = dataset.build(articles)
         reader = db.session.query(User).filter_by(username=data.reader).one()
-        token, reader_id = issue_token(reader), reader.id
+        token, reader_id = issue_token(reader), reader.get_id()
         cache.clear()
         engine = db.engine
 
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = f"{reader_id}:0"
+        session["_user_id"] = reader_id
         session["_fresh"] = True
     client.get("/")
     cookie = client.get_cookie("session").value

@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+from urllib.parse import urlsplit
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,8 +12,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from myapp.application import Conduit, is_api_request
-from myapp.config import CONFIGS, instance_secret_key
+from myapp.application import Conduit, is_api_request, trust_only_the_scheme_seen
+from myapp.config import CONFIGS, LOCAL_HOSTS, check_production_secret_key, instance_secret_key
 from myapp.errors import DomainError
 from myapp.extensions import (
     cache,
@@ -36,9 +37,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(CONFIGS[app_env])
     app.config.update(config or {})
     app.json.sort_keys = False  # keep the schemas' field order
+    # "/api//user" is a 404, not a redirect to a URL built from the Host header.
+    app.url_map.merge_slashes = False
     os.makedirs(app.instance_path, exist_ok=True)
     configure_defaults(app)
 
+    app.wsgi_app = trust_only_the_scheme_seen(app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(
@@ -59,14 +63,12 @@ def configure_defaults(app: Flask) -> None:
         path = os.path.join(app.instance_path, "conduit.db")
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if config["APP_ENV"] == "production":
-        if len(config.get("SECRET_KEY") or "") < config["MIN_SECRET_KEY_LENGTH"]:
-            raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least "
-                f"{config['MIN_SECRET_KEY_LENGTH']} characters in production, e.g. "
-                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
-            )
+        check_production_secret_key(config.get("SECRET_KEY"), config["MIN_SECRET_KEY_LENGTH"])
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if config.get("PUBLIC_URL") and not config.get("TRUSTED_HOSTS"):
+        # Requests for any other host are refused (400): nothing is built from a forged Host.
+        config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_URL"]).hostname, *LOCAL_HOSTS]
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file next to the app never drops a connection: no need to test each one first.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {

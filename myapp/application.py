@@ -1,5 +1,8 @@
 """The Flask class this app is made of, and which surface (API or pages) a request belongs to."""
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from flask import Flask, request
 from werkzeug.routing import Rule
 
@@ -35,3 +38,18 @@ class Conduit(Flask):
 
     json_provider_class = OrjsonProvider
     url_rule_class = ApiRule
+
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def trust_only_the_scheme_seen(wsgi_app: WSGIApp) -> WSGIApp:
+    """Make ``X-Forwarded-Proto`` say the scheme the app decided on (``wsgi.url_scheme``, set by
+    ProxyFix from trusted proxies only). flask-talisman reads that header directly, so without
+    this a client could make it send HSTS over plain HTTP."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        environ["HTTP_X_FORWARDED_PROTO"] = environ["wsgi.url_scheme"]
+        return wsgi_app(environ, start_response)
+
+    return app

@@ -4,6 +4,7 @@ The environment variables are a contract: ``APP_ENV``, ``DATABASE_URL``, ``REDIS
 ``SECRET_KEY`` and the others listed in README.md.
 """
 
+import math
 import os
 import secrets
 from pathlib import Path
@@ -47,6 +48,32 @@ def instance_secret_key(instance_path: str) -> str:
     return key
 
 
+# The testing key below, and any key an attacker could guess, is refused in production.
+PUBLIC_KEYS = {"testing-secret-key-not-for-production-use-0123456789"}
+MIN_SECRET_KEY_ENTROPY_BITS = 80
+
+
+def check_production_secret_key(key: str | None, min_length: int) -> None:
+    """Refuse a missing, short, published or low-entropy ``SECRET_KEY`` (``"a" * 32``)."""
+    advice = "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    if not key or len(key) < min_length:
+        raise RuntimeError(
+            f"SECRET_KEY must be set to a random value of at least {min_length} characters "
+            f"in production, {advice}"
+        )
+    if key in PUBLIC_KEYS:
+        raise RuntimeError(f"SECRET_KEY is the published testing key; make your own, {advice}")
+    # Shannon entropy of the key's own characters: a crude bound, but it catches "a" * 32,
+    # "abcabc..." and words repeated, which a real random key never resembles.
+    counts = [key.count(char) for char in set(key)]
+    bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts) * len(key)
+    if bits < MIN_SECRET_KEY_ENTROPY_BITS:
+        raise RuntimeError(f"SECRET_KEY is too predictable ({bits:.0f} bits); {advice}")
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")  # health checks on the machine itself
+
+
 class Config:
     APP_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -83,6 +110,8 @@ class Config:
     # CSRF tokens live as long as the session: a form left open over lunch still submits.
     WTF_CSRF_TIME_LIMIT = None
 
+    # The site's address (https://conduit.example.org): only its host is served.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")
     # Proxies in front of the app (nginx: 1) whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

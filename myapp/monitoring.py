@@ -3,10 +3,14 @@
 - Every response carries ``X-Request-ID`` (the caller's, when it sent a sane one).
 - One log line per request with method, path, status, duration and request id: JSON in
   production, ``key=value`` text otherwise. Only the path is logged, never a query string,
-  body or header, so passwords and tokens cannot reach the logs.
+  body or header (Referer included), so passwords and tokens cannot reach the logs. It is the
+  only request log: gunicorn's access log is off unless ``GUNICORN_ACCESSLOG`` turns it on.
+- A body sent without ``Content-Length`` (chunked) over ``MAX_CONTENT_LENGTH`` gets 413, as one
+  with a ``Content-Length`` does.
 - ``/healthz``: the process answers. ``/readyz``: the database and the cache answer (503 if not).
 - ``/metrics``: Prometheus request counts and latencies by endpoint and status, from every
-  gunicorn worker (``PROMETHEUS_MULTIPROC_DIR``), for the networks in ``METRICS_ALLOWED_NETWORKS``.
+  gunicorn worker (``PROMETHEUS_MULTIPROC_DIR``, which must be an absolute folder when set), for
+  the networks in ``METRICS_ALLOWED_NETWORKS``.
 """
 
 import ipaddress
@@ -23,6 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_flask_exporter import PrometheusMetrics
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import text
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from myapp.extensions import cache, db
 
@@ -64,6 +69,22 @@ def start_request() -> None:
     g.started = time.perf_counter()
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def refuse_long_stream() -> None:
+    """413 for a body over MAX_CONTENT_LENGTH sent without Content-Length (chunked).
+
+    Werkzeug reads such a body through a stream that stops at the limit without an error
+    (``LimitedStream.readall``), so the view parsed a truncated body and answered 400. Read it
+    here, up to the limit and cached for the view, then look for one byte more.
+    """
+    if request.content_length is not None or "wsgi.input_terminated" not in request.environ:
+        return  # Content-Length is checked by werkzeug; no termination means werkzeug reads none
+    if request.max_content_length is None:
+        return
+    request.get_data(cache=True)
+    if request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
 
 
 def finish_request(response: Response) -> Response:
@@ -143,12 +164,25 @@ def metrics() -> Response:
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
+def check_multiprocess_dir() -> None:
+    """prometheus_client writes files into PROMETHEUS_MULTIPROC_DIR whenever it is set, even to
+    "": then into the working directory (the checkout once got counter_<pid>.db files so)."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path is not None and not (os.path.isabs(path) and os.path.isdir(path)):
+        raise RuntimeError(
+            f"PROMETHEUS_MULTIPROC_DIR must be an absolute path to a folder, not {path!r}; "
+            "unset it to keep the metrics in the process"
+        )
+
+
 def init_app(app: Flask) -> None:
     configure_logging(app)
-    app.before_request(start_request)
+    app.before_request(start_request)  # first, so that every later answer has a request id
+    app.before_request(refuse_long_stream)  # before any other hook reads the body
     app.after_request(finish_request)
     app.register_blueprint(bp)
     if app.config["METRICS_ENABLED"]:
+        check_multiprocess_dir()  # before the first metric makes its file
         registry = CollectorRegistry()  # one per app, so several apps can live in one process
         PrometheusMetrics(app, path=None, registry=registry, group_by="endpoint")
         app.extensions["metrics_registry"] = registry

@@ -6,7 +6,7 @@ Only the wrapping lives here; the fields come from the shared schemas in ``users
 
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, pre_load
 
 from myapp.articles.schemas import (
     ArticleCreateSchema,
@@ -27,6 +27,7 @@ from myapp.users.schemas import (
 )
 
 ENVELOPE_KEYS = {"user", "article", "comment"}
+USER_FIELDS = {"username", "email", "password", "bio", "image"}
 MISSING = {"required": "is missing", "type": "must be an object"}
 
 
@@ -40,6 +41,13 @@ class LoginBody(InputSchema):
 
 class UserUpdateBody(InputSchema):
     user = fields.Nested(UserUpdateSchema, required=True, error_messages=MISSING)
+
+    @pre_load
+    def accept_unwrapped(self, data: Any, **kwargs: Any) -> Any:
+        """The Vue front end sends the settings without the envelope (its issue #282)."""
+        if isinstance(data, dict) and "user" not in data and data.keys() & USER_FIELDS:
+            return {"user": data}
+        return data
 
 
 class ArticleCreateBody(InputSchema):

@@ -160,6 +160,13 @@ class TestSettingsForm:
         assert response.status_code == 200
         assert response.json["user"]["bio"] == "Edited"
 
+    def test_the_vue_front_end_sends_the_settings_unwrapped(self, client, factory):
+        account = factory.user("jake")
+        body = {"email": account.email, "username": "jake", "bio": "From Vue", "image": None}
+        response = client.put("/api/user", json=body, headers=account.headers)
+        assert response.status_code == 200, response.json
+        assert response.json["user"]["bio"] == "From Vue"
+
     def test_a_password_change_rotates_the_token(self, client, factory):
         account = factory.user()
         response = self.put(
@@ -225,3 +232,24 @@ def test_unknown_fields_are_ignored_everywhere(client, factory):
     response = client.post(f"/api/articles/{slug}/comments/", json=comment, headers=account.headers)
     assert response.status_code == 200
     assert response.json["comment"]["body"] == "Hi"
+
+
+def test_body_less_requests_may_say_json(client, factory):
+    """Angular posts favorites and follows with {} and a JSON type; older versions send a JSON
+    Content-Type on GET and DELETE with no body at all."""
+    author, reader = factory.user("writer"), factory.user()
+    slug = factory.article(author)
+    json_type = reader.headers | {"Content-Type": "application/json"}
+    assert client.post(f"/api/articles/{slug}/favorite", json={}, headers=reader.headers).json[
+        "article"
+    ]["favorited"]
+    assert client.post("/api/profiles/writer/follow", data="", headers=json_type).status_code == 200
+    assert client.get("/api/articles/feed", headers=json_type).status_code == 200
+    assert client.delete(f"/api/articles/{slug}/favorite", headers=json_type).status_code == 200
+
+
+def test_lists_without_limit_or_offset(client, factory):
+    account = factory.user()
+    factory.article(account, tag_list=["x"])
+    assert client.get("/api/articles?tag=x").json["articlesCount"] == 1
+    assert client.get("/api/articles/feed", headers=account.headers).status_code == 200

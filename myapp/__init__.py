@@ -2,9 +2,9 @@
 
 import os
 import sqlite3
-from urllib.parse import urlsplit
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
 from sqlalchemy import event

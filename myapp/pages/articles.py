@@ -37,12 +37,15 @@ def home() -> str:
         listing = articles.feed(current_user, **paging())
     else:
         listing = articles.list_articles(viewer(), tag=tag if tab == "tag" else None, **paging())
+    # The page links carry only these, never the raw query (see the pagination macro).
+    page_params = {"tag": tag} if tab == "tag" else {"tab": tab} if tab == "yours" else {}
     return render_template(
         "pages/home.html",
         tab=tab,
         tag=tag,
         listing=listing,
         page=page_number(),
+        page_params=page_params,
         tags=articles.popular_tags(current_app.config["POPULAR_TAGS_LIMIT"]),
     )
 

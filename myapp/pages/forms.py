@@ -1,6 +1,7 @@
 """Helpers for the HTML forms: load them through the shared schemas, and send people back."""
 
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,8 +32,16 @@ def split_tags(text: str) -> list[str]:
 
 
 def is_local_path(target: str | None) -> bool:
-    """Only same-site paths: no scheme, no host, no protocol-relative ``//`` or ``/\\`` tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only same-site paths: no scheme, no host, no protocol-relative ``//`` tricks.
+
+    Control characters are refused: CR or LF makes the Location header invalid (a 500 after the
+    action was saved), and tabs are dropped (by Werkzeug's iri_to_uri as by browsers), so
+    "/<tab>/evil" would redirect to "//evil". So are backslashes, which browsers read as "/",
+    and lone surrogates, which no header can encode.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if any(c == "\\" or unicodedata.category(c) in ("Cc", "Cs") for c in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc

@@ -26,7 +26,8 @@ CORPUS = {
     "deep list markers": "- " * 49_000 + "a",
     "nested blockquotes": "> " * 49_000 + "a",
     "narrow huge table": "a|b\n-|-\n" + "a|b\n" * 24_000,
-    "wide huge table": "|" + "a|" * 300 + "\n|" + "-|" * 300 + "\n" + ("|" + "a|" * 300 + "\n") * 150,
+    "wide huge table": ("|" + "a|" * 300 + "\n") + "|" + "-|" * 300 + "\n"
+    + ("|" + "a|" * 300 + "\n") * 150,
     "table at the limit": "|a|b|c|d|\n|-|-|-|-|\n" + "|a|b|c|d|\n" * 1_995,
     "link references": "".join(f"[l{i}]: http://x.example/{i}\n" for i in range(2_400))
     + "".join(f"[l{i}]" for i in range(2_400)),

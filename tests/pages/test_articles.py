@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.pages.conftest import text
 
 
@@ -56,6 +58,20 @@ class TestHome:
         assert 'aria-current="page" class="current">2<' in text(second)
         assert pages.get("/?page=999").status_code == 200
         assert pages.get("/?page=abc").status_code == 200
+
+    @pytest.mark.parametrize(
+        "query", ["endpoint=x", "_method=POST", "_external=1&_scheme=javascript", "_anchor=x"]
+    )
+    def test_page_links_carry_only_known_parameters(self, app, pages, factory, query):
+        # The links once copied request.args into url_for: these keys made a 500 or forged links.
+        author = factory.user("writer")
+        for _ in range(app.config["PAGE_SIZE"] + 1):
+            factory.article(author, tag_list=["t"])
+        response = pages.get(f"/?tag=t&{query}")
+        assert response.status_code == 200
+        links = re.findall(r'<nav class="pagination".*?</nav>', text(response), re.S)[0]
+        one, two = "/?page=1&amp;tag=t", "/?page=2&amp;tag=t"
+        assert re.findall(r'href="([^"]*)"', links) == [one, two, two]  # 1, 2, Older
 
 
 class TestArticlePage:

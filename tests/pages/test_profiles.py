@@ -1,5 +1,7 @@
 """Profile pages and following."""
 
+import re
+
 from tests.pages.conftest import text
 from tests.pages.test_articles import titles
 
@@ -50,3 +52,27 @@ def test_follow_yourself_is_refused(pages, factory):
     response = pages.post("/profile/me/follow")
     assert response.status_code == 422
     assert "cannot follow yourself" in text(response)
+
+
+def test_page_links_ignore_hostile_query_keys(app, pages, factory):
+    # "endpoint" and "_method" from the query once reached url_for: a 500 for anyone.
+    writer = factory.user("writer")
+    for _ in range(app.config["PAGE_SIZE"] + 1):
+        factory.favorite(writer, factory.article(writer))
+    for path in ("/profile/writer", "/profile/writer/favorites"):
+        response = pages.get(f"{path}?endpoint=x&_method=POST&page=2")
+        assert response.status_code == 200
+        assert re.findall(r'href="([^"]*\?page=\d+)"', text(response)) == [
+            f"{path}?page=1",
+            f"{path}?page=1",
+            f"{path}?page=2",
+        ]
+
+
+def test_follow_with_newline_in_next_goes_to_the_profile(pages, factory):
+    # The follow was saved, then a CR/LF ``next`` made the redirect header invalid: a 500.
+    factory.user("celeb")
+    pages.login(factory.user("fan"))
+    response = pages.post("/profile/celeb/follow", {"next": "/\r\nSet-Cookie: x=y"})
+    assert response.status_code == 302
+    assert response.location == "/profile/celeb"

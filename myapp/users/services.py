@@ -100,10 +100,26 @@ def _require_current_password(user: User, changes: dict[str, Any]) -> None:
         raise Invalid("currentPassword", "is wrong")
 
 
+def _replace_password(user: User, password_hash: str) -> None:
+    """Write the new hash with a new credentials key (revoking every token and other session),
+    only if the password is still the one the current password was checked against: of two
+    simultaneous changes, the second finds it changed and fails, so no answer hands out a
+    token for a password that did not stick."""
+    swapped = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash == user.password_hash)
+        .values(password_hash=password_hash, credentials_key=random_key())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not swapped:
+        db.session.rollback()
+        raise Invalid("currentPassword", "is wrong: the password was just changed elsewhere")
+    db.session.expire(user, ["password_hash", "credentials_key"])
+
+
 def update_user(user: User, changes: dict[str, Any]) -> User:
     """Apply the changes the user asked for; a new password revokes their other tokens and
-    sessions (a new credentials key, written in the same UPDATE as the new hash, so that of
-    two simultaneous changes the password and the key that survive belong together)."""
+    sessions."""
     changes = dict(changes)
     if "email" in changes:
         changes["email"] = _normalized_email(changes["email"])
@@ -119,8 +135,7 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
         if "username" in changes:
             user.username_key = username_key(changes["username"])
         if password_hash is not None:
-            user.password_hash = password_hash
-            user.credentials_key = random_key()
+            _replace_password(user, password_hash)
         db.session.commit()
         if changes.keys() & {"username", "bio", "image"}:
             content_changed()  # articles and comments show their author's profile

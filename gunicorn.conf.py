@@ -24,6 +24,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
 errorlog = "-"
+# Whether a request came over HTTPS is the app's call (PROXY_COUNT, through ProxyFix), not
+# gunicorn's: by default gunicorn believes X-Forwarded-Proto from any loopback client.
+secure_scheme_headers: dict[str, str] = {}
 # The app logs one line per request with its request id (myapp/monitoring.py), so gunicorn's
 # access log is off unless asked for; then it has the path without the query string, and no
 # Referer, User-Agent or Basic-auth user, as the docs promise (tokens travel in all of them).

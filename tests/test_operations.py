@@ -225,3 +225,12 @@ def test_a_chunked_body_over_1_mib_is_413(tmp_path, database_url):
         assert (status, json.loads(body)) == (422, {"errors": {"password": [TOO_LONG]}})
         status, _, body = run.request("POST", "/api/users/login", chunks(login_body(10)), headers)
         assert status == 401, body
+
+
+def test_a_client_on_the_same_host_cannot_claim_https(tmp_path, database_url):
+    """gunicorn believes X-Forwarded-Proto from loopback by default; only the app's PROXY_COUNT
+    decides which proxies say how a request came in, so no HSTS over plain HTTP."""
+    with gunicorn(tmp_path, database_url, PROXY_COUNT="0") as run:
+        status, headers, _ = run.request("GET", "/api/tags", headers={"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert "Strict-Transport-Security" not in headers

@@ -37,6 +37,7 @@ class Endpoint:
     method: str = "GET"
     body: str = ""
     phase: str = "cached"  # "cached": production config; "uncached": the cache turned off
+    connections: int = 16
 
 
 @dataclass
@@ -105,6 +106,7 @@ def endpoints(data) -> list[Endpoint]:
             "token",
             method="PUT",
             body=json.dumps({"article": {"body": data.worst_body}}),
+            connections=1,  # one writer: each request's own cost, not a queue behind others
         ),
         Endpoint(
             "GET /article/:slug (worst accepted body)", f"/article/{data.worst_slug}", "cookie"
@@ -254,13 +256,14 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def wrk(url: str, endpoint: Endpoint | None, headers: dict, duration: int, workdir: Path) -> Result:
-    args = ["wrk", "-t1", "-c16", f"-d{duration}s", "--latency"]
+    connections = endpoint.connections if endpoint else 16
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
-    if endpoint and endpoint.method == "POST":
-        script = workdir / "post.lua"
+    if endpoint and endpoint.method != "GET":
+        script = workdir / "request.lua"
         body = endpoint.body.replace("\\", "\\\\").replace('"', '\\"')
-        script.write_text(f'wrk.method = "POST"\nwrk.body = "{body}"\n')
+        script.write_text(f'wrk.method = "{endpoint.method}"\nwrk.body = "{body}"\n')
         args += ["-s", str(script)]
     out = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
 

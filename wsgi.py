@@ -1,5 +1,7 @@
-"""WSGI entry point: ``gunicorn wsgi:app``."""
+"""WSGI entry point: ``gunicorn wsgi:app``; also what ``flask --app wsgi`` loads."""
 
 from myapp import create_app
+from myapp.monitoring import configure_logging
 
 app = create_app()
+configure_logging(app.config)  # once per process, here rather than in the factory

@@ -4,7 +4,6 @@ import os
 import sqlite3
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
 from sqlalchemy import event
@@ -13,7 +12,7 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp.application import Conduit, is_api_request, trust_only_the_scheme_seen
-from myapp.config import CONFIGS, LOCAL_HOSTS, check_production_secret_key, instance_secret_key
+from myapp.config import load_config
 from myapp.errors import DomainError
 from myapp.extensions import (
     cache,
@@ -31,67 +30,29 @@ from myapp.extensions import (
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides the settings read from the environment."""
     app = Conduit(__name__, instance_relative_config=True)
-    app_env = (config or {}).get("APP_ENV") or os.environ.get("APP_ENV", "development")
-    if app_env not in CONFIGS:
-        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {app_env!r}")
-    app.config.from_object(CONFIGS[app_env])
-    app.config.update(config or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app.config, app.instance_path, config or {})
     app.json.sort_keys = False  # keep the schemas' field order
     # "/api//user" is a 404, not a redirect to a URL built from the Host header.
     app.url_map.merge_slashes = False
-    os.makedirs(app.instance_path, exist_ok=True)
-    configure_defaults(app)
 
-    app.wsgi_app = trust_only_the_scheme_seen(app.wsgi_app)
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
-        )
-
+    register_proxies(app)
     register_monitoring(app)
     register_extensions(app)
+    register_request_hooks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
 
 
-def configure_defaults(app: Flask) -> None:
-    config = app.config
-    if not config.get("SQLALCHEMY_DATABASE_URI"):
-        path = os.path.join(app.instance_path, "conduit.db")
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    if config["APP_ENV"] == "production":
-        check_production_secret_key(config.get("SECRET_KEY"), config["MIN_SECRET_KEY_LENGTH"])
-    elif not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = instance_secret_key(app.instance_path)
-    if config.get("PUBLIC_URL") and not config.get("TRUSTED_HOSTS"):
-        # Requests for any other host are refused (400): nothing is built from a forged Host.
-        config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_URL"]).hostname, *LOCAL_HOSTS]
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file next to the app never drops a connection: no need to test each one first.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            **config["SQLALCHEMY_ENGINE_OPTIONS"],
-            "pool_pre_ping": False,
-        }
-    if config["SQLALCHEMY_DATABASE_URI"].startswith(("mysql", "mariadb")):
-        # As on PostgreSQL: each statement sees what committed before it.
-        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("isolation_level", "READ COMMITTED")
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    if config.get("REDIS_URL"):
-        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "RedisCache"
-        config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
-        # A Redis that stops answering must not hold requests up for long.
-        config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
-        config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"])
-        config.setdefault(
-            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+def register_proxies(app: Flask) -> None:
+    """Trust ``X-Forwarded-*`` from exactly ``PROXY_COUNT`` proxies, and nobody else."""
+    app.wsgi_app = trust_only_the_scheme_seen(app.wsgi_app)
+    if count := app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
         )
-    else:
-        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "SimpleCache"
-        config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -103,7 +64,7 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from myapp.auth.loaders import (
+    from myapp.authentication import (
         SessionInterface,
         load_session_user,
         load_token_user,
@@ -116,7 +77,7 @@ def register_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, render_as_batch=True)
     cache.init_app(app)
-    if app.config["RATE_LIMITS_ENABLED"]:
+    if app.config["RATELIMIT_ENABLED"]:
         limiter.init_app(app)
     csrf.init_app(app)
     talisman.init_app(
@@ -125,7 +86,7 @@ def register_extensions(app: Flask) -> None:
         content_security_policy=app.config["CONTENT_SECURITY_POLICY"],
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
-        session_cookie_secure=False,  # Secure is set per request: see auth.loaders
+        session_cookie_secure=False,  # Secure is set per request: see authentication
         session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
     )
     cors.init_app(
@@ -198,10 +159,13 @@ def register_errorhandlers(app: Flask) -> None:
 
     app.register_error_handler(DomainError, handle_error)
     app.register_error_handler(HTTPException, handle_error)
-    # The database went away (or SQLite is busy): 503 with a clear message; the connection pool
-    # checks connections before use, so service resumes by itself when it is back.
+    # The database went away (or SQLite is busy): 503 with a clear message. The pool checks
+    # connections before use (not on SQLite), so service resumes by itself when it is back.
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
+
+
+def register_request_hooks(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
 
 

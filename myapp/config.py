@@ -1,21 +1,18 @@
-"""Configuration classes, read from the environment.
+"""Configuration: defaults per ``APP_ENV``, then the environment, read when an app is made.
 
 The environment variables are a contract: ``APP_ENV``, ``DATABASE_URL``, ``REDIS_URL``,
-``SECRET_KEY`` and the others listed in README.md.
+``SECRET_KEY`` and the others listed in README.md (``ENVIRONMENT`` below maps them).
 """
 
 import math
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
+from flask import Config as FlaskConfig
 
 DRIVERS = {
     "postgres://": "postgresql+psycopg://",
@@ -75,45 +72,41 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")  # health checks on the machine 
 
 
 class Config:
+    """Defaults. ``load_config`` puts the environment (``ENVIRONMENT``) and create_app's
+    argument on top, when each app is made."""
+
     APP_ENV = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY")
-    # Unset means a SQLite file in the instance folder (filled in by create_app).
-    SQLALCHEMY_DATABASE_URI = (
-        normalize_database_url(os.environ["DATABASE_URL"])
-        if os.environ.get("DATABASE_URL")
-        else None
-    )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    REDIS_URL = os.environ.get("REDIS_URL")
-    CACHE_TYPE = os.environ.get("CACHE_TYPE")  # unset: Redis with REDIS_URL, else in-process
-    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "300"))
-    CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "5"))  # after a failure
+    SECRET_KEY = None  # development: made once per install (instance/secret_key)
+    SQLALCHEMY_DATABASE_URI = None  # unset: a SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}  # off for SQLite
+    REDIS_URL = None
+    CACHE_TYPE = None  # unset: Redis with REDIS_URL, else in-process
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_RETRY_SECONDS = 5.0  # after a failure, before the cache is tried again
 
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: larger bodies get 413
 
-    # API tokens: signed JWTs, revoked by a password change.
-    API_TOKEN_TTL_SECONDS = int(os.environ.get("API_TOKEN_TTL_SECONDS", str(30 * 24 * 3600)))
-    CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
+    # API tokens: signed JWTs that live this long from sign-in (myapp/users/tokens.py).
+    API_TOKEN_TTL_SECONDS = 30 * 24 * 3600
+    CORS_ORIGINS = "*"
 
     # Password hashing: argon2id at OWASP's minimum (m=19 MiB, t=2, p=1).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024
     ARGON2_PARALLELISM = 1
-    ARGON2_MAX_CONCURRENT = int(os.environ.get("ARGON2_MAX_CONCURRENT", "4"))  # per process
+    ARGON2_MAX_CONCURRENT = 4  # per process
 
     # Remember me keeps the session cookie this long; without it the cookie ends with the browser.
-    PERMANENT_SESSION_LIFETIME = int(
-        os.environ.get("SESSION_LIFETIME_SECONDS", str(30 * 24 * 3600))
-    )
+    PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # CSRF tokens live as long as the session: a form left open over lunch still submits.
     WTF_CSRF_TIME_LIMIT = None
 
     # The site's address (https://conduit.example.org): only its host is served.
-    PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    PUBLIC_URL = None
     # Proxies in front of the app (nginx: 1) whose X-Forwarded-* headers are trusted.
-    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    PROXY_COUNT = 0
 
     # Security headers (flask-talisman). No inline script or style anywhere.
     CONTENT_SECURITY_POLICY = {
@@ -128,29 +121,24 @@ class Config:
     }
 
     # Rate limits (Flask-Limiter): per client and per account; "N per minute;M per hour" syntax.
-    RATE_LIMITS_ENABLED = env_bool("RATELIMIT_ENABLED", True)  # this app's switch
-    RATELIMIT_ENABLED = True  # Flask-Limiter's own, shared by every app: see myapp/limits.py
+    RATELIMIT_ENABLED = True  # the one switch (myapp/limits.py)
     RATELIMIT_HEADERS_ENABLED = True  # X-RateLimit-* and Retry-After
     RATELIMIT_SWALLOW_ERRORS = True  # a failing store never fails a request...
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # ...it counts in memory until it is back
     RATELIMIT_KEY_PREFIX = "conduit"
-    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "10 per minute;100 per hour")
-    RATELIMIT_SIGN_IN_FAILURES = os.environ.get(
-        "RATELIMIT_SIGN_IN_FAILURES", "5 per minute;20 per hour"
-    )
-    RATELIMIT_SIGN_IN_ACCOUNT = os.environ.get(
-        "RATELIMIT_SIGN_IN_ACCOUNT", "10 per minute;50 per hour;200 per day"
-    )
-    RATELIMIT_SIGN_UP = os.environ.get("RATELIMIT_SIGN_UP", "5 per minute;50 per day")
-    RATELIMIT_PASSWORD_CHANGE = os.environ.get("RATELIMIT_PASSWORD_CHANGE", "5 per hour")
-    RATELIMIT_NEW_ARTICLE = os.environ.get("RATELIMIT_NEW_ARTICLE", "10 per minute;100 per day")
-    RATELIMIT_NEW_COMMENT = os.environ.get("RATELIMIT_NEW_COMMENT", "10 per minute;500 per day")
+    RATELIMIT_SIGN_IN = "10 per minute;100 per hour"
+    RATELIMIT_SIGN_IN_FAILURES = "5 per minute;20 per hour"
+    RATELIMIT_SIGN_IN_ACCOUNT = "10 per minute;50 per hour;200 per day"
+    RATELIMIT_SIGN_UP = "5 per minute;50 per day"
+    RATELIMIT_PASSWORD_CHANGE = "5 per hour"
+    RATELIMIT_NEW_ARTICLE = "10 per minute;100 per day"
+    RATELIMIT_NEW_COMMENT = "10 per minute;500 per day"
 
     # Logs and metrics (myapp/monitoring.py)
-    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production
-    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-    METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
-    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+    LOG_FORMAT = "text"  # "json" in production
+    LOG_LEVEL = "INFO"
+    METRICS_ENABLED = True
+    METRICS_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
 
     POPULAR_TAGS_LIMIT = 20
     PAGE_SIZE = 10  # articles per page on the HTML pages
@@ -174,7 +162,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
-    RATE_LIMITS_ENABLED = False  # a test that checks limits turns them on
+    RATELIMIT_ENABLED = False  # a test that checks limits turns them on
     # Tests create many users; a cheap hash keeps the suite fast. Production uses the class default.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 64
@@ -182,7 +170,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     APP_ENV = "production"
-    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_FORMAT = "json"
     MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -191,3 +179,97 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def parse_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Setting: (environment variable, how to read it). The variables are a contract (README.md).
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "SQLALCHEMY_DATABASE_URI": ("DATABASE_URL", normalize_database_url),
+    "REDIS_URL": ("REDIS_URL", str),
+    "CACHE_TYPE": ("CACHE_TYPE", str),
+    "CACHE_DEFAULT_TIMEOUT": ("CACHE_DEFAULT_TIMEOUT", int),
+    "CACHE_RETRY_SECONDS": ("CACHE_RETRY_SECONDS", float),
+    "API_TOKEN_TTL_SECONDS": ("API_TOKEN_TTL_SECONDS", int),
+    "CORS_ORIGINS": ("CORS_ORIGINS", str),
+    "ARGON2_MAX_CONCURRENT": ("ARGON2_MAX_CONCURRENT", int),
+    "PERMANENT_SESSION_LIFETIME": ("SESSION_LIFETIME_SECONDS", int),
+    "PUBLIC_URL": ("PUBLIC_URL", str),
+    "PROXY_COUNT": ("PROXY_COUNT", int),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", parse_bool),
+    **{
+        name: (name, str)
+        for name in (
+            "RATELIMIT_SIGN_IN",
+            "RATELIMIT_SIGN_IN_FAILURES",
+            "RATELIMIT_SIGN_IN_ACCOUNT",
+            "RATELIMIT_SIGN_UP",
+            "RATELIMIT_PASSWORD_CHANGE",
+            "RATELIMIT_NEW_ARTICLE",
+            "RATELIMIT_NEW_COMMENT",
+        )
+    },
+    "LOG_FORMAT": ("LOG_FORMAT", str),
+    "LOG_LEVEL": ("LOG_LEVEL", str),
+    "METRICS_ENABLED": ("METRICS_ENABLED", parse_bool),
+    "METRICS_ALLOWED_NETWORKS": ("METRICS_ALLOWED_NETWORKS", str),
+}
+
+
+def read_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the environment gives (empty variables count as unset)."""
+    return {
+        setting: read(environ[variable])
+        for setting, (variable, read) in ENVIRONMENT.items()
+        if environ.get(variable)
+    }
+
+
+def load_config(
+    config: FlaskConfig, instance_path: str, overrides: Mapping[str, Any], environ=os.environ
+) -> None:
+    """Fill ``config``: the class for ``APP_ENV``, then the environment, then ``overrides``;
+    then what follows from them."""
+    app_env = overrides.get("APP_ENV") or environ.get("APP_ENV", "development")
+    if app_env not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {app_env!r}")
+    config.from_object(CONFIGS[app_env])
+    config.update(read_environment(environ))
+    config.update(overrides)
+    _derive(config, instance_path)
+
+
+def _derive(config: FlaskConfig, instance_path: str) -> None:
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(instance_path, "conduit.db")
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if config["APP_ENV"] == "production":
+        check_production_secret_key(config.get("SECRET_KEY"), config["MIN_SECRET_KEY_LENGTH"])
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = instance_secret_key(instance_path)
+    if config.get("PUBLIC_URL") and not config.get("TRUSTED_HOSTS"):
+        # Requests for any other host are refused (400): nothing is built from a forged Host.
+        config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_URL"]).hostname, *LOCAL_HOSTS]
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file next to the app never drops a connection: no need to test each one first.
+        options["pool_pre_ping"] = False
+    if config["SQLALCHEMY_DATABASE_URI"].startswith(("mysql", "mariadb")):
+        # As on PostgreSQL: each statement sees what committed before it.
+        options.setdefault("isolation_level", "READ COMMITTED")
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if config.get("REDIS_URL"):
+        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "RedisCache"
+        config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
+        # A Redis that stops answering must not hold requests up for long.
+        config.setdefault("CACHE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+        config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"])
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
+    else:
+        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "SimpleCache"
+        config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

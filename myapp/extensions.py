@@ -31,6 +31,9 @@ class Api(flask_smorest.Api):
     """flask-smorest's OpenAPI and argument parsing, without its app-wide error handler:
     the factory routes errors to RealWorld JSON on /api and to HTML pages elsewhere."""
 
+    # flask-smorest has no public switch for its error handler; overriding this hook (a private
+    # method, checked against each upgrade by tests/api/test_errors.py) is the documented way
+    # round in its issue tracker.
     def _register_error_handlers(self) -> None:
         pass
 

@@ -27,6 +27,7 @@ JSON_ALSO = {"", "text/plain"}
 class JsonBodyParser(FlaskParser):
     """webargs' Flask parser, reading request bodies with orjson."""
 
+    # webargs documents overriding _raw_load_json as the way to use another JSON library.
     def _raw_load_json(self, req: Any) -> Any:
         if not (is_json_request(req) or req.mimetype in JSON_ALSO):
             raise UnsupportedMediaType("must be JSON (Content-Type: application/json)")

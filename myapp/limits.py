@@ -5,9 +5,9 @@ counters in Redis when ``REDIS_URL`` is set (so every process and host shares th
 memory otherwise. The limits are settings (``RATELIMIT_SIGN_IN`` ...); ``RATELIMIT_ENABLED=false``
 turns them all off. A limiter store that fails falls back to memory rather than failing requests.
 
-Flask-Limiter keeps its state on its one ``Limiter`` object, so its own switch stays on and each
-app's ``RATE_LIMITS_ENABLED`` is asked per request: apps with and without limits (as in the
-tests) can share a process.
+Flask-Limiter keeps its state on its one ``Limiter`` object, shared by every app in the process,
+so each limit asks its own app's ``RATELIMIT_ENABLED`` when it is checked (``exempt_when``):
+apps with and without limits (as in the tests) can share a process.
 """
 
 import contextlib
@@ -26,13 +26,26 @@ from myapp.extensions import cache, limiter
 View = Callable[..., Any]
 
 
-@limiter.request_filter
 def _limits_off() -> bool:
-    return not current_app.config["RATE_LIMITS_ENABLED"]
+    return not current_app.config["RATELIMIT_ENABLED"]
 
 
-def _setting(name: str) -> Callable[[], str]:
-    return lambda: current_app.config[name]
+def _limit(
+    setting: str,
+    scope: str,
+    key_func: Callable[[], str],
+    exempt_when: Callable[[], bool] | None = None,
+    **options: Any,
+) -> Callable[[View], View]:
+    """One shared limit whose amounts come from the app's ``setting``; off with the switch."""
+    return limiter.shared_limit(
+        lambda: current_app.config[setting],
+        scope=scope,
+        key_func=key_func,
+        exempt_when=(lambda: _limits_off() or exempt_when()) if exempt_when else _limits_off,
+        error_message=_try_again,
+        **options,
+    )
 
 
 def _submitted(field: str) -> str:
@@ -77,15 +90,10 @@ def _try_again() -> str:
 
 
 def _limits(action: str, setting: str, account_key: Callable[[], str], **options: Any):
-    """Decorators limiting ``action`` per client and per account, one counter for both surfaces."""
-    options.setdefault("error_message", _try_again)
+    """Limits on ``action`` per client and per account, one counter for both surfaces."""
     return [
-        limiter.shared_limit(
-            _setting(setting), scope=f"{action}:client", key_func=get_remote_address, **options
-        ),
-        limiter.shared_limit(
-            _setting(setting), scope=f"{action}:account", key_func=account_key, **options
-        ),
+        _limit(setting, f"{action}:client", get_remote_address, **options),
+        _limit(setting, f"{action}:account", account_key, **options),
     ]
 
 
@@ -128,36 +136,27 @@ def _never_failed_here() -> bool:
         return False
 
 
+POST = {"methods": ["POST"]}
 sign_in = _apply(
     [
-        limiter.shared_limit(
-            _setting("RATELIMIT_SIGN_IN"),
-            scope="sign-in:client",
-            key_func=get_remote_address,
-            methods=["POST"],
-            error_message=_try_again,
-        ),
-        limiter.shared_limit(
-            _setting("RATELIMIT_SIGN_IN_FAILURES"),
-            scope="sign-in:client-account",
-            key_func=_client_and_account,
-            methods=["POST"],
+        _limit("RATELIMIT_SIGN_IN", "sign-in:client", get_remote_address, **POST),
+        _limit(
+            "RATELIMIT_SIGN_IN_FAILURES",
+            "sign-in:client-account",
+            _client_and_account,
             deduct_when=_sign_in_failed,
-            error_message=_try_again,
+            **POST,
         ),
-        limiter.shared_limit(
-            _setting("RATELIMIT_SIGN_IN_ACCOUNT"),
-            scope="sign-in:account",
-            key_func=_account_by_email,
-            methods=["POST"],
-            deduct_when=_sign_in_failed,
+        _limit(
+            "RATELIMIT_SIGN_IN_ACCOUNT",
+            "sign-in:account",
+            _account_by_email,
             exempt_when=_never_failed_here,
-            error_message=_try_again,
+            deduct_when=_sign_in_failed,
+            **POST,
         ),
     ]
 )
-
-POST = {"methods": ["POST"]}
 sign_up = _apply(_limits("sign-up", "RATELIMIT_SIGN_UP", _account_by_email, **POST))
 password_change = _apply(
     _limits(

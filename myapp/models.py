@@ -52,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-def CaseSensitiveString(length: int) -> String:  # noqa: N802 - used like a type
+def CaseSensitiveString(length: int) -> String:  # named like the types it stands for
     """A string compared case-sensitively everywhere (MariaDB's default collation is not)."""
     return String(length).with_variant(mysql.VARCHAR(length, collation="utf8mb4_bin"), *MYSQL)
 

@@ -20,6 +20,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, jsonify, request
@@ -50,8 +51,9 @@ class TextFormatter(logging.Formatter):
         )
 
 
-def configure_logging(app: Flask) -> None:
-    if app.config["LOG_FORMAT"] == "json":
+def log_handler(config: Mapping[str, Any]) -> logging.Handler:
+    """A stderr handler writing JSON lines (``LOG_FORMAT=json``) or ``key=value`` text."""
+    if config["LOG_FORMAT"] == "json":
         formatter: logging.Formatter = JsonFormatter(
             "{asctime}{levelname}{name}{message}", style="{", rename_fields={"asctime": "time"}
         )
@@ -59,10 +61,16 @@ def configure_logging(app: Flask) -> None:
         formatter = TextFormatter()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    return handler
+
+
+def configure_logging(config: Mapping[str, Any]) -> None:
+    """Send the app's logs to stderr. Logging belongs to the process, not to one app, so the
+    entry point (wsgi.py) calls this once; the factory leaves logging alone."""
     myapp_log = logging.getLogger("myapp")
-    myapp_log.handlers[:] = [handler]
-    myapp_log.setLevel(app.config["LOG_LEVEL"])
-    myapp_log.propagate = app.testing  # lets pytest's caplog see the records
+    myapp_log.handlers[:] = [log_handler(config)]
+    myapp_log.setLevel(config["LOG_LEVEL"])
+    myapp_log.propagate = False
 
 
 def start_request() -> None:
@@ -176,7 +184,6 @@ def check_multiprocess_dir() -> None:
 
 
 def init_app(app: Flask) -> None:
-    configure_logging(app)
     app.before_request(start_request)  # first, so that every later answer has a request id
     app.before_request(refuse_long_stream)  # before any other hook reads the body
     app.after_request(finish_request)

@@ -40,7 +40,7 @@ def test_redis_going_away_and_coming_back(own_redis, database_url, caplog):
             "APP_ENV": "testing",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REDIS_URL": own_redis.url,
-            "RATE_LIMITS_ENABLED": True,  # the limiter uses this Redis too
+            "RATELIMIT_ENABLED": True,  # the limiter uses this Redis too
             "CACHE_RETRY_SECONDS": 0.1,
         }
     )

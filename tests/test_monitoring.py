@@ -7,6 +7,7 @@ import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from myapp import create_app
+from myapp.monitoring import log_handler
 
 DEAD_DATABASE = "postgresql://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
 DEAD_REDIS = "redis://127.0.0.1:1/0"
@@ -60,7 +61,7 @@ class TestRequestLog:
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
             }
         )
-        formatter = logging.getLogger("myapp").handlers[0].formatter
+        formatter = log_handler(app.config).formatter
         record = logging.LogRecord("myapp.requests", logging.INFO, "", 0, "request", None, None)
         record.__dict__.update(method="GET", path="/", status=200, duration_ms=1.5, request_id="r")
         line = json.loads(formatter.format(record))

@@ -16,7 +16,7 @@ def limited(database_url):
     settings = {
         "APP_ENV": "testing",
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "RATE_LIMITS_ENABLED": True,
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "PROXY_COUNT": 1,  # lets a test speak from several client addresses
     }
@@ -204,7 +204,7 @@ def test_a_failing_limiter_store_fails_no_request(database_url):
         {
             "APP_ENV": "testing",
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATE_LIMITS_ENABLED": True,
+            "RATELIMIT_ENABLED": True,
             "RATELIMIT_SIGN_IN": "3 per minute",
             "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens there
         }

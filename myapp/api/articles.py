@@ -17,7 +17,7 @@ from myapp.api.schemas import (
 )
 from myapp.articles import services as articles
 from myapp.articles.schemas import ArticleQuerySchema, PageQuerySchema
-from myapp.auth.loaders import viewer
+from myapp.authentication import viewer
 
 TAGS = ["Articles"]
 

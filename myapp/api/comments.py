@@ -10,7 +10,7 @@ from myapp.api import bp, json_response, token_optional, token_required
 from myapp.api.schemas import CommentBody, CommentCreateBody, CommentListBody
 from myapp.articles import services as articles
 from myapp.articles.schemas import comment_json
-from myapp.auth.loaders import viewer
+from myapp.authentication import viewer
 
 TAGS = ["Comments"]
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from myapp.api import bp, json_response, token_optional, token_required
 from myapp.api.schemas import ProfileBody
-from myapp.auth.loaders import viewer
+from myapp.authentication import viewer
 from myapp.users import services as users
 from myapp.users.schemas import profile_json
 

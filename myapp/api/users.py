@@ -8,7 +8,7 @@ from flask_login import current_user
 from myapp import limits
 from myapp.api import bp, json_response, token_required
 from myapp.api.schemas import LoginBody, RegisterBody, UserBody, UserUpdateBody
-from myapp.auth.loaders import token_for
+from myapp.authentication import token_for
 from myapp.users import services as users
 from myapp.users.schemas import user_json
 from myapp.users.tokens import issue_token

@@ -1,4 +1,5 @@
-"""The auth blueprint: sign in, sign up and sign out pages, and how requests are authenticated."""
+"""The auth blueprint: the sign-in, sign-up and sign-out pages (myapp/authentication.py says how
+requests are authenticated)."""
 
 from flask import Blueprint
 

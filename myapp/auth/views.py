@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from myapp import limits
 from myapp.auth import bp
 from myapp.errors import Conflict, InvalidCredentials
-from myapp.pages.forms import is_local_path, load_form
+from myapp.forms import is_local_path, load_form
 from myapp.users import services as users
 from myapp.users.models import User
 from myapp.users.schemas import LoginSchema, RegisterSchema

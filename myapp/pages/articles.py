@@ -10,9 +10,9 @@ from myapp import limits
 from myapp.articles import services as articles
 from myapp.articles.models import Article
 from myapp.articles.schemas import ArticleCreateSchema, ArticleUpdateSchema
-from myapp.auth.loaders import viewer
+from myapp.authentication import viewer
+from myapp.forms import Errors, load_form, redirect_back, split_tags
 from myapp.pages import bp
-from myapp.pages.forms import Errors, load_form, redirect_back, split_tags
 
 
 def page_number() -> int:

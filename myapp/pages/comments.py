@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 from myapp import limits
 from myapp.articles import services as articles
 from myapp.articles.schemas import CommentCreateSchema
+from myapp.forms import load_form
 from myapp.pages import bp
 from myapp.pages.articles import render_article
-from myapp.pages.forms import load_form
 
 
 @bp.post("/article/<slug>/comments")

@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from myapp.articles import services as articles
-from myapp.auth.loaders import viewer
+from myapp.authentication import viewer
+from myapp.forms import redirect_back
 from myapp.pages import bp
 from myapp.pages.articles import page_number, paging
-from myapp.pages.forms import redirect_back
 from myapp.users import services as users
 
 

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required, login_user
 
 from myapp import limits
 from myapp.errors import Conflict, Invalid
+from myapp.forms import load_form
 from myapp.pages import bp
-from myapp.pages.forms import load_form
 from myapp.users import services as users
 from myapp.users.schemas import UserUpdateSchema
 
@@ -25,7 +25,8 @@ def settings() -> Any:
     changes, errors = load_form(UserUpdateSchema(), request.form)
     if changes is not None:
         try:
-            # The user object itself, not Flask-Login's proxy: it is signed in again below.
+            # The user object itself, not Flask-Login's proxy, for login_user below.
+            # _get_current_object is Werkzeug's documented LocalProxy API despite its name.
             user = users.update_user(current_user._get_current_object(), changes)
         except (Conflict, Invalid) as error:
             errors = error.messages

@@ -1,7 +1,9 @@
 """Gunicorn settings; each can be overridden by the environment variable named beside it.
 
-Without REDIS_URL the cache lives inside the process, so one worker process serves (with
-threads); with Redis every process shares the cache and the workers scale with the CPUs.
+Without REDIS_URL cached values and rate-limit counters live in each process, so one worker
+process serves (with threads): reads would stay correct with more (the content version is shared
+through the instance folder, see myapp/caching.py), but each worker would count its own limits.
+With Redis every process shares both, and the workers scale with the CPUs.
 """
 
 import multiprocessing

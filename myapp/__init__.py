@@ -11,6 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from myapp import caching
 from myapp.application import Conduit, is_api_request, trust_only_the_scheme_seen
 from myapp.config import load_config
 from myapp.errors import DomainError
@@ -77,6 +78,7 @@ def register_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
     migrate.init_app(app, db, render_as_batch=True)
     cache.init_app(app)
+    caching.init_app(app)
     if app.config["RATELIMIT_ENABLED"]:
         limiter.init_app(app)
     csrf.init_app(app)

@@ -1,13 +1,16 @@
 """Caching of viewer-independent reads, correct first.
 
-Every cached value's key carries the *content version*, a random token that each write changing
-public content replaces (services call ``content_changed()`` once they have committed). Readers
-look the token up first, so after a write no process anywhere serves what was cached before it;
-old entries are simply never read again and expire. Rendered Markdown needs no version at all:
-its key is a hash of the source.
+Every cached value's key carries the *content version*, a random token replaced whenever a
+transaction that wrote a public table commits, whoever made it: a view, the shell, a CLI command,
+a worker (``invalidate_on_commit``, a SQLAlchemy session hook). Readers look the token up first,
+so after a write no process anywhere serves what was cached before it; old entries are simply
+never read again and expire.
 
-With ``REDIS_URL`` the token and the values are shared by every process and host; without it the
-cache lives in the process (which is why gunicorn runs a single worker then: see gunicorn.conf.py).
+With ``REDIS_URL`` the token and the values are shared by every process and host. Without it the
+values live in each process, and the token in a file in the instance folder
+(``instance/content-version``), which every process on the host reads: however many gunicorn
+workers run, none serves what another's write replaced.
+
 A cache that fails (Redis gone) never fails a request: the value is computed instead, a warning is
 logged once, and the cache is left alone for ``CACHE_RETRY_SECONDS`` before it is tried again. A
 write made meanwhile could not replace the token, so the process replaces it as soon as the cache
@@ -17,14 +20,18 @@ the outage may still serve an entry from before it.
 
 import hashlib
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, object_mapper
 
-from myapp.extensions import cache
+from myapp.extensions import Session, cache
 
 T = TypeVar("T")
 VERSION_KEY = "content-version"
@@ -80,8 +87,33 @@ def _call(operation: Callable[[], T], fallback: T) -> T:
     return result
 
 
+class VersionFile:
+    """The content version in a file every process on the host reads: for per-process caches."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> str:
+        try:
+            return self.path.read_text()
+        except FileNotFoundError:
+            self.replace()
+            return self.path.read_text()
+
+    def replace(self) -> None:
+        fresh = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}")
+        fresh.write_text(uuid.uuid4().hex)
+        os.replace(fresh, self.path)  # atomic: a reader sees the old token or the new one
+
+
+def _version_file() -> VersionFile | None:
+    return current_app.extensions.get("content_version_file")
+
+
 def content_version() -> str | None:
     """The current content token (made on first use); None while the cache is unavailable."""
+    if (shared := _version_file()) is not None:
+        return shared.read()
 
     def read() -> str:
         version = cache.get(VERSION_KEY)
@@ -94,9 +126,60 @@ def content_version() -> str | None:
 
 
 def content_changed() -> None:
-    """Forget every versioned cached value: call after committing a change to public content."""
-    if not _call(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0) or True, False):
+    """Forget every versioned cached value (``invalidate_on_commit`` calls it)."""
+    if (shared := _version_file()) is not None:
+        shared.replace()
+    elif not _call(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0) or True, False):
         _health().owes_invalidation = True
+
+
+# --- invalidation on commit ------------------------------------------------------------------
+
+# The tables whose rows anonymous readers see (lists, articles, comments, tags, profiles).
+# Follows only change per-viewer flags, which are never cached.
+PUBLIC_TABLES = frozenset({"articles", "comments", "tags", "article_tags", "favorites", "users"})
+CHANGED = "changed_tables"
+
+
+def _note_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    changed = session.info.setdefault(CHANGED, set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        changed.update(table.name for table in object_mapper(instance).tables)
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None:
+            state.session.info.setdefault(CHANGED, set()).add(table.name)
+
+
+def _after_commit(session: Session) -> None:
+    changed = session.info.pop(CHANGED, set())
+    if changed & PUBLIC_TABLES and has_app_context():
+        content_changed()
+
+
+def _forget(session: Session, *args: Any) -> None:
+    session.info.pop(CHANGED, None)
+
+
+# Hooked to our own session class (myapp/extensions.py), so every session of every app, and no
+# other, invalidates on commit.
+for _name, _hook in (
+    ("before_flush", _note_flush),
+    ("do_orm_execute", _note_statement),
+    ("after_commit", _after_commit),
+    ("after_rollback", _forget),
+):
+    event.listen(Session, _name, _hook)
+
+
+def init_app(app: Flask) -> None:
+    """With per-process values, keep the version where every process on the host sees it."""
+    if not app.config["CACHE_TYPE"].startswith("Redis"):
+        path = Path(app.instance_path) / "content-version"
+        app.extensions["content_version_file"] = VersionFile(path)
 
 
 def cached(namespace: str, build: Callable[[], T], *parts: Any, versioned: bool = True) -> T:

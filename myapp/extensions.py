@@ -1,6 +1,7 @@
 """Extensions, created unbound here and bound to the app in ``create_app``."""
 
 import flask_smorest
+import flask_sqlalchemy.session
 from flask_caching import Cache
 from flask_cors import CORS
 from flask_limiter import Limiter
@@ -38,7 +39,11 @@ class Api(flask_smorest.Api):
         pass
 
 
-db = SQLAlchemy(model_class=Base)
+class Session(flask_sqlalchemy.session.Session):
+    """Our sessions: myapp/caching.py hooks cache invalidation to their commits."""
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate()
 login_manager = LoginManager()
 cache = Cache()

@@ -1,25 +1,39 @@
-"""Caching is correct first: every kind of write is seen at once by every reader, including
-another app instance sharing the database and Redis, and a failing cache fails no request."""
+"""Caching is correct first: every kind of write, from any surface or none, is seen at once by
+every reader, including another app instance or process sharing the database (and Redis, or the
+instance folder), and a failing cache fails no request."""
 
+import json
 import logging
 import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
 from myapp import create_app
+from myapp.articles.models import Article
+from myapp.extensions import db
+from myapp.users.models import User
 from tests.factories import Factory
+from tests.servers import free_port, wait_for_port
 
 REDIS_URL = os.environ.get("REDIS_URL")
+ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(params=["one instance", "two instances on one Redis"])
+@pytest.fixture(params=["one instance", "two instances"])
 def instances(request, app, database_url):
-    """(reader, writer) clients: the same app, or two apps sharing the database and Redis."""
+    """(reader, writer) clients: the same app, or two apps sharing the database and Redis (or,
+    without Redis, each with its own in-process cache and the instance folder's version)."""
     if request.param == "one instance":
         return app.test_client(), app.test_client()
-    if not REDIS_URL:
-        pytest.skip("set REDIS_URL to test two app instances sharing one Redis")
     settings = {
         "APP_ENV": "testing",
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -27,7 +41,7 @@ def instances(request, app, database_url):
         "CACHE_KEY_PREFIX": f"conduit-test-{uuid.uuid4().hex}:",
     }
     one, two = create_app(settings), create_app(settings)
-    assert one.config["CACHE_TYPE"] == "RedisCache"
+    assert one.config["CACHE_TYPE"] == ("RedisCache" if REDIS_URL else "SimpleCache")
     return one.test_client(), two.test_client()
 
 
@@ -133,3 +147,93 @@ def test_a_cache_that_fails_fails_no_request(app, database_url, factory, caplog)
             assert client.get("/").status_code == 200
     warnings = [r for r in caplog.records if "cache unavailable" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_writes_outside_any_service_invalidate(app, client, factory):
+    """The shell, a CLI command or a worker writes with the ORM or a statement: the commit
+    alone invalidates, with no service to remember it."""
+    author = factory.user("author")
+    slug = factory.article(author, title="Before")
+    assert client.get(f"/api/articles/{slug}").json["article"]["title"] == "Before"
+    assert client.get("/api/articles").json["articles"][0]["author"]["bio"] is None
+    with app.app_context():
+        db.session.scalar(select(Article).where(Article.slug == slug)).title = "After"
+        db.session.commit()
+    assert client.get(f"/api/articles/{slug}").json["article"]["title"] == "After"
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == author.id).values(bio="Edited"))
+        db.session.commit()
+    assert client.get("/api/articles").json["articles"][0]["author"]["bio"] == "Edited"
+
+
+def test_a_rolled_back_write_keeps_the_cache(app, client, factory, count_queries):
+    slug = factory.article(factory.user())
+    client.get("/api/articles")
+    with app.app_context():
+        db.session.scalar(select(Article).where(Article.slug == slug)).title = "Never"
+        db.session.flush()
+        db.session.rollback()
+    with count_queries() as queries:
+        assert client.get("/api/articles").json["articles"][0]["title"] != "Never"
+    assert queries.count == 0
+
+
+def test_plain_gunicorn_workers_never_serve_another_workers_stale_read(tmp_path, database_url):
+    """``gunicorn -w 3 wsgi:app`` without our config or Redis, as people run it: after an
+    article is renamed, its old slug answers 404 from every worker."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the embedded default is SQLite")
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PROMETHEUS_MULTIPROC_DIR"}
+    }
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path}/plain.db", "RATELIMIT_ENABLED": "false"}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, up=True, seconds=30)
+        base = f"http://127.0.0.1:{port}/api"
+
+        def call(path, body=None, token=None, method=None):
+            request = urllib.request.Request(
+                base + path,
+                data=None if body is None else json.dumps(body).encode(),
+                headers={"Content-Type": "application/json"}
+                | ({"Authorization": f"Token {token}"} if token else {}),
+                method=method,
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status, json.loads(response.read() or b"null")
+            except urllib.error.HTTPError as error:
+                return error.code, None
+
+        user = {"username": "plain", "email": "plain@example.com", "password": "plain-password"}
+        token = call("/users", {"user": user})[1]["user"]["token"]
+        article = {"title": "Old title", "description": "d", "body": "b"}
+        call("/articles", {"article": article}, token)
+
+        def at_once(path):  # side by side, so that every worker takes some
+            with ThreadPoolExecutor(max_workers=24) as pool:
+                return {status for status, _ in pool.map(lambda _: call(path), range(120))}
+
+        assert at_once("/articles/old-title") == {200}  # cached under its old slug everywhere
+        renamed = call("/articles/old-title", {"article": {"title": "New title"}}, token, "PUT")
+        assert renamed[0] == 200
+        assert at_once("/articles/old-title") == {404}
+        assert at_once("/articles/new-title") == {200}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from myapp.articles.markdown import render_markdown
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
-from myapp.caching import cached, content_changed
+from myapp.caching import cached
 from myapp.database import commit_with_retry
 from myapp.errors import Forbidden, NotFound
 from myapp.extensions import db
@@ -299,7 +299,6 @@ def create_article(author: User, data: dict[str, Any]) -> ArticleView:
 
     # A simultaneous article can take the same slug or create the same new tag: retry.
     article = commit_with_retry(create)
-    content_changed()
     return get_article(article.slug, author)
 
 
@@ -322,7 +321,6 @@ def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> ArticleV
         return article
 
     article = commit_with_retry(update)
-    content_changed()
     return get_article(article.slug, viewer)
 
 
@@ -331,7 +329,6 @@ def delete_article(viewer: User, slug: str) -> None:
     # Comments, favorites and tag links go with it (ON DELETE CASCADE).
     db.session.execute(delete(Article).where(Article.id == article.id))
     db.session.commit()
-    content_changed()
 
 
 def favorite(viewer: User, slug: str) -> ArticleView:
@@ -341,21 +338,17 @@ def favorite(viewer: User, slug: str) -> ArticleView:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # already favorited, perhaps by a simultaneous request
-    else:
-        content_changed()  # favoritesCount
     return get_article(slug, viewer)
 
 
 def unfavorite(viewer: User, slug: str) -> ArticleView:
     article_id = _article_id(slug)
-    removed = db.session.execute(
+    db.session.execute(
         delete(favorites).where(
             favorites.c.user_id == viewer.id, favorites.c.article_id == article_id
         )
-    ).rowcount
+    )
     db.session.commit()
-    if removed:
-        content_changed()  # favoritesCount
     return get_article(slug, viewer)
 
 
@@ -414,7 +407,6 @@ def add_comment(viewer: User, slug: str, body: str) -> CommentView:
     comment = Comment(article_id=_article_id(slug), author_id=viewer.id, body=body)
     db.session.add(comment)
     db.session.commit()
-    content_changed()
     return _comment_views(_comments_select().where(Comment.id == comment.id), viewer)[0]
 
 
@@ -428,4 +420,3 @@ def delete_comment(viewer: User, slug: str, comment_id: int) -> None:
         raise Forbidden("comment", "is not yours")
     db.session.execute(delete(Comment).where(Comment.id == comment.id))
     db.session.commit()
-    content_changed()

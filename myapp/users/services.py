@@ -6,7 +6,6 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from myapp.caching import content_changed
 from myapp.database import commit_with_retry
 from myapp.errors import Conflict, Invalid, InvalidCredentials, NotFound
 from myapp.extensions import db
@@ -137,8 +136,6 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
         if password_hash is not None:
             _replace_password(user, password_hash)
         db.session.commit()
-        if changes.keys() & {"username", "bio", "image"}:
-            content_changed()  # articles and comments show their author's profile
     except IntegrityError:
         # A simultaneous request took the name first: report it like the check above would.
         db.session.rollback()

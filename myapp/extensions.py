@@ -11,6 +11,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from marshmallow import Schema, fields
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,9 +29,17 @@ class Base(DeclarativeBase):
     )
 
 
+class ErrorSchema(Schema):
+    """Every /api error: ``{"errors": {"field": ["message", ...]}}`` (myapp/api/errors.py)."""
+
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's OpenAPI and argument parsing, without its app-wide error handler:
     the factory routes errors to RealWorld JSON on /api and to HTML pages elsewhere."""
+
+    ERROR_SCHEMA = ErrorSchema  # documents the errors as they are sent
 
     # flask-smorest has no public switch for its error handler; overriding this hook (a private
     # method, checked against each upgrade by tests/api/test_errors.py) is the documented way

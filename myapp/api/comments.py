@@ -7,9 +7,14 @@ from flask_login import current_user
 
 from myapp import limits
 from myapp.api import bp, json_response, token_optional, token_required
-from myapp.api.schemas import CommentBody, CommentCreateBody, CommentListBody
+from myapp.api.schemas import (
+    CommentBody,
+    CommentCreateBody,
+    CommentListBody,
+    comment_body,
+    comments_body,
+)
 from myapp.articles import services as articles
-from myapp.articles.schemas import comment_json
 from myapp.authentication import viewer
 
 TAGS = ["Comments"]
@@ -22,7 +27,7 @@ TAGS = ["Comments"]
 def list_comments(slug: str) -> Response:
     """An article's comments, oldest first"""
     comments = articles.list_comments(slug, viewer())
-    return json_response({"comments": [comment_json(comment) for comment in comments]})
+    return json_response(comments_body(comments))
 
 
 @bp.post("/articles/<slug>/comments")
@@ -34,7 +39,7 @@ def list_comments(slug: str) -> Response:
 def create(body: dict[str, Any], slug: str) -> Response:
     """Comment on an article"""
     comment = articles.add_comment(current_user, slug, body["comment"]["body"])
-    return json_response({"comment": comment_json(comment)})
+    return json_response(comment_body(comment))
 
 
 @bp.delete("/articles/<slug>/comments/<int(max=2147483647):comment_id>")  # ids fit an INTEGER

@@ -4,10 +4,9 @@ from flask import Response
 from flask_login import current_user
 
 from myapp.api import bp, json_response, token_optional, token_required
-from myapp.api.schemas import ProfileBody
+from myapp.api.schemas import ProfileBody, profile_body
 from myapp.authentication import viewer
 from myapp.users import services as users
-from myapp.users.schemas import profile_json
 
 TAGS = ["Profile"]
 
@@ -18,7 +17,7 @@ TAGS = ["Profile"]
 @bp.doc(tags=TAGS)
 def profile(username: str) -> Response:
     """A user's public profile"""
-    return json_response({"profile": profile_json(users.get_profile(username, viewer()))})
+    return json_response(profile_body(users.get_profile(username, viewer())))
 
 
 @bp.post("/profiles/<username>/follow")
@@ -27,7 +26,7 @@ def profile(username: str) -> Response:
 @bp.doc(tags=TAGS)
 def follow(username: str) -> Response:
     """Follow a user"""
-    return json_response({"profile": profile_json(users.follow(current_user, username))})
+    return json_response(profile_body(users.follow(current_user, username)))
 
 
 @bp.delete("/profiles/<username>/follow")
@@ -36,4 +35,4 @@ def follow(username: str) -> Response:
 @bp.doc(tags=TAGS)
 def unfollow(username: str) -> Response:
     """Stop following a user"""
-    return json_response({"profile": profile_json(users.unfollow(current_user, username))})
+    return json_response(profile_body(users.unfollow(current_user, username)))

@@ -15,9 +15,9 @@ from myapp.articles.schemas import (
     ArticleUpdateSchema,
     CommentCreateSchema,
     CommentSchema,
-    article_json,
 )
 from myapp.schemas import InputSchema
+from myapp.serialization import dumper
 from myapp.users.schemas import (
     LoginSchema,
     ProfileSchema,
@@ -91,11 +91,30 @@ class TagListBody(Schema):
     tags = fields.List(fields.String())
 
 
+# The JSON of each response, built from the schema that documents it (myapp/serialization.py).
+
+
 def articles_body(page: Any) -> dict[str, Any]:
-    """``ArticleListBody``'s JSON for a page of articles (lists never carry the body)."""
-    return {"articles": [article_json(a) for a in page.articles], "articlesCount": page.total}
+    return dumper(ArticleListBody)({"articles": page.articles, "articles_count": page.total})
 
 
 def article_body(article: Any) -> dict[str, Any]:
-    """``ArticleBody``'s JSON for one article, with its body."""
-    return {"article": article_json(article, with_body=True)}
+    return dumper(ArticleBody)({"article": article})
+
+
+def comments_body(comments: list[Any]) -> dict[str, Any]:
+    return dumper(CommentListBody)({"comments": comments})
+
+
+def comment_body(comment: Any) -> dict[str, Any]:
+    return dumper(CommentBody)({"comment": comment})
+
+
+def profile_body(profile: Any) -> dict[str, Any]:
+    return dumper(ProfileBody)({"profile": profile})
+
+
+def user_body(user: Any, token: str) -> dict[str, Any]:
+    """The signed-in user with a token (which the user row does not hold)."""
+    fields = {name: getattr(user, name) for name in ("email", "username", "bio", "image")}
+    return dumper(UserBody)({"user": fields | {"token": token}})

@@ -7,10 +7,9 @@ from flask_login import current_user
 
 from myapp import limits
 from myapp.api import bp, json_response, token_required
-from myapp.api.schemas import LoginBody, RegisterBody, UserBody, UserUpdateBody
+from myapp.api.schemas import LoginBody, RegisterBody, UserBody, UserUpdateBody, user_body
 from myapp.authentication import token_for
 from myapp.users import services as users
-from myapp.users.schemas import user_json
 from myapp.users.tokens import issue_token
 
 TAGS = ["User and Authentication"]
@@ -24,7 +23,7 @@ TAGS = ["User and Authentication"]
 def register(body: dict[str, Any]) -> Response:
     """Register a new user"""
     user = users.register(**body["user"])
-    return json_response({"user": user_json(user, issue_token(user))}, 201)
+    return json_response(user_body(user, issue_token(user)), 201)
 
 
 @bp.post("/users/login")
@@ -35,7 +34,7 @@ def register(body: dict[str, Any]) -> Response:
 def login(body: dict[str, Any]) -> Response:
     """Sign in with email and password"""
     user = users.authenticate(**body["user"])
-    return json_response({"user": user_json(user, issue_token(user))})
+    return json_response(user_body(user, issue_token(user)))
 
 
 @bp.get("/user")
@@ -44,7 +43,7 @@ def login(body: dict[str, Any]) -> Response:
 @bp.doc(tags=TAGS)
 def current() -> Response:
     """The signed-in user, with the token presented (its lifetime is never extended)"""
-    return json_response({"user": user_json(current_user, token_for(current_user))})
+    return json_response(user_body(current_user, token_for(current_user)))
 
 
 @bp.put("/user")
@@ -57,4 +56,4 @@ def update(body: dict[str, Any]) -> Response:
     """Update the signed-in user. A new email or password needs `currentPassword`; a new
     password revokes every older token, and the response carries a fresh one"""
     user = users.update_user(current_user, body["user"])
-    return json_response({"user": user_json(user, token_for(user))})
+    return json_response(user_body(user, token_for(user)))

@@ -1,59 +1,39 @@
 """Use cases for articles, tags, favorites and comments. The acting user is always an argument.
 
 Every read loads a page of articles in a fixed number of queries, whatever its size: one for
-the total, one for the rows with their authors, tags, favorites count and per-viewer flags.
+the total, one for the rows with their authors, tags, favorites count and per-viewer flags
+(built in articles/queries.py, from ``visible_articles``).
 """
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import Integer, Select, bindparam, delete, exists, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
 from myapp.articles.markdown import render_markdown
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
+from myapp.articles.queries import (
+    ArticleView,
+    CommentView,
+    article_rows,
+    article_views,
+    comment_rows,
+    comment_views,
+    viewer_id,
+    visible_articles,
+)
 from myapp.caching import cached
 from myapp.database import commit_with_retry
 from myapp.errors import Forbidden, NotFound
 from myapp.extensions import db
 from myapp.models import utcnow
 from myapp.users.models import User, follows
-from myapp.users.services import ProfileView
 
 SLUG_MAX = 80
-
-
-@dataclass(slots=True)
-class ArticleView:
-    """An article as one viewer sees it: what the pages render and the API dumps."""
-
-    id: int
-    slug: str
-    title: str
-    description: str
-    body: str | None  # None in lists, which never show it
-    body_html: str | None  # the body as safe HTML, rendered when it was written
-    created_at: datetime
-    updated_at: datetime
-    author_id: int
-    favorites_count: int
-    favorited: bool
-    author: ProfileView
-    tag_list: list[str]
-
-
-@dataclass(slots=True)
-class CommentView:
-    id: int
-    body: str
-    created_at: datetime
-    updated_at: datetime
-    author_id: int
-    author: ProfileView
 
 
 @dataclass(frozen=True)
@@ -63,175 +43,94 @@ class ArticlePage:
 
 
 # --- reading ---------------------------------------------------------------------------------
-# Reads select plain columns (no ORM entities to build) with the viewer as a bound parameter
-# (0 for nobody), so SQLAlchemy compiles each statement shape once and reuses it.
-
-VIEWER = bindparam("viewer_id", type_=Integer)
-FAVORITES_COUNT = (
-    select(func.count())
-    .select_from(favorites)
-    .where(favorites.c.article_id == Article.id)
-    .correlate(Article)
-    .scalar_subquery()
-    .label("favorites_count")
-)
-FAVORITED = (
-    exists()
-    .where(favorites.c.article_id == Article.id, favorites.c.user_id == VIEWER)
-    .label("favorited")
-)
-FOLLOWING_AUTHOR = (
-    exists()
-    .where(follows.c.follower_id == VIEWER, follows.c.followed_id == Article.author_id)
-    .label("following")
-)
-TAG_SEPARATOR = "\x1f"  # tag names may not contain control characters (see TagListField)
-TAG_NAMES = (
-    select(func.aggregate_strings(Tag.name, TAG_SEPARATOR))
-    .select_from(article_tags)
-    .join(Tag, Tag.id == article_tags.c.tag_id)
-    .where(article_tags.c.article_id == Article.id)
-    .correlate(Article)
-    .scalar_subquery()
-    .label("tag_names")
-)
-ARTICLE_COLUMNS = (
-    Article.id,
-    Article.slug,
-    Article.title,
-    Article.description,
-    Article.created_at,
-    Article.updated_at,
-    Article.author_id,
-    User.username,
-    User.bio,
-    User.image,
-    FAVORITES_COUNT,
-    FAVORITED,
-    FOLLOWING_AUTHOR,
-    TAG_NAMES,
-)
-
-
-def _viewer_id(viewer: User | None) -> int:
-    return viewer.id if viewer is not None else 0
-
-
-def _author(row: Any) -> ProfileView:
-    """The author's profile from a row of ``ARTICLE_COLUMNS`` or ``COMMENT_COLUMNS``."""
-    return ProfileView(row.author_id, row.username, row.bio, row.image, bool(row.following))
-
-
-def _article_views(
-    query: Select, viewer: User | None, with_body: bool = False
-) -> list[ArticleView]:
-    """Run an ``ARTICLE_COLUMNS`` query: articles with author, counts, flags and tags at once."""
-    rows = db.session.execute(query, {"viewer_id": _viewer_id(viewer)}).all()
-    return [
-        ArticleView(
-            id=row.id,
-            slug=row.slug,
-            title=row.title,
-            description=row.description,
-            body=row.body if with_body else None,
-            body_html=row.body_html if with_body else None,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            author_id=row.author_id,
-            favorites_count=row.favorites_count,
-            favorited=bool(row.favorited),
-            author=_author(row),
-            tag_list=sorted(row.tag_names.split(TAG_SEPARATOR)) if row.tag_names else [],
-        )
-        for row in rows
-    ]
 
 
 def _page(
-    filters: list[Any], viewer: User | None, limit: int, offset: int, count_key: tuple | None
+    filters: list[Any], viewer: User | None, limit: int, offset: int, count_key: Any = None
 ) -> ArticlePage:
-    """A page of articles, newest first. ``count_key`` names a viewer-independent filter whose
-    total may come from the cache (counting 100,000 rows is the slow part of a list)."""
+    """A page of visible articles, newest first. With a ``count_key`` (viewer-independent
+    filters only) the total may come from the cache: counting 100,000 rows is a list's slow part.
+    """
 
     def count() -> int:
-        return db.session.scalar(select(func.count(Article.id)).where(*filters)) or 0
+        query = visible_articles(viewer, func.count(Article.id)).where(*filters)
+        return db.session.scalar(query) or 0
 
     total = cached("article-count", count, count_key) if count_key is not None else count()
     if total <= offset:
         return ArticlePage([], total)
     query = (
-        select(*ARTICLE_COLUMNS)
-        .join(User, User.id == Article.author_id)
+        article_rows(viewer)
         .where(*filters)
         .order_by(Article.created_at.desc(), Article.id.desc())
         .limit(limit)
         .offset(offset)
     )
-    return ArticlePage(_article_views(query, viewer), total)
+    rows = db.session.execute(query, {"viewer_id": viewer_id(viewer)}).all()
+    return ArticlePage(article_views(rows), total)
+
+
+def _tagged(name: str) -> Any:
+    return (
+        select(article_tags.c.article_id)
+        .join(Tag, Tag.id == article_tags.c.tag_id)
+        .where(article_tags.c.article_id == Article.id, Tag.name == name)
+        .exists()
+    )
+
+
+def _written_by(username: str) -> Any:
+    writer = aliased(User)
+    return (
+        Article.author_id == select(writer.id).where(writer.username == username).scalar_subquery()
+    )
+
+
+def _favorited_by(username: str) -> Any:
+    fan = aliased(User)
+    return (
+        select(favorites.c.article_id)
+        .join(fan, fan.id == favorites.c.user_id)
+        .where(favorites.c.article_id == Article.id, fan.username == username)
+        .exists()
+    )
+
+
+# The list filters: each argument of list_articles names one. Filters are correlated EXISTS
+# tests, so the database can walk the newest-first index and stop after one page.
+FILTERS = {"tag": _tagged, "author": _written_by, "favorited": _favorited_by}
 
 
 def list_articles(
-    viewer: User | None,
-    *,
-    tag: str | None = None,
-    author: str | None = None,
-    favorited: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
+    viewer: User | None, *, limit: int = 20, offset: int = 0, **filters: str | None
 ) -> ArticlePage:
-    """Newest first; the filters combine, and an unknown value matches nothing.
-
-    Filters are correlated EXISTS tests, so the database can walk the newest-first index and
-    stop after one page instead of sorting every match.
-    """
-    filters = []
-    if tag is not None:
-        tagged = (
-            select(article_tags.c.article_id)
-            .join(Tag, Tag.id == article_tags.c.tag_id)
-            .where(article_tags.c.article_id == Article.id, Tag.name == tag)
-        )
-        filters.append(tagged.exists())
-    if author is not None:
-        writer = aliased(User)
-        filters.append(
-            Article.author_id
-            == select(writer.id).where(writer.username == author).scalar_subquery()
-        )
-    if favorited is not None:
-        fan = aliased(User)
-        liked = (
-            select(favorites.c.article_id)
-            .join(fan, fan.id == favorites.c.user_id)
-            .where(favorites.c.article_id == Article.id, fan.username == favorited)
-        )
-        filters.append(liked.exists())
-    return _page(filters, viewer, limit, offset, count_key=(tag, author, favorited))
+    """Newest first; the filters (``FILTERS``) combine, and an unknown value matches nothing."""
+    given = {name: value for name, value in filters.items() if value is not None}
+    conditions = [FILTERS[name](value) for name, value in given.items()]
+    # The cached total is keyed by the filters themselves.
+    return _page(conditions, viewer, limit, offset, count_key=sorted(given.items()))
 
 
 def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
     """Articles by the authors the viewer follows, newest first."""
     followed = select(follows.c.followed_id).where(follows.c.follower_id == viewer.id)
-    return _page([Article.author_id.in_(followed)], viewer, limit, offset, count_key=None)
+    return _page([Article.author_id.in_(followed)], viewer, limit, offset)
 
 
 def get_article(slug: str, viewer: User | None) -> ArticleView:
-    query = (
-        select(*ARTICLE_COLUMNS, Article.body, Article.body_html)
-        .join(User, User.id == Article.author_id)
-        .where(Article.slug == slug)
-    )
-    views = _article_views(query, viewer, with_body=True)
+    query = article_rows(viewer, with_body=True).where(Article.slug == slug)
+    views = article_views(db.session.execute(query, {"viewer_id": viewer_id(viewer)}).all())
     if not views:
         raise NotFound("article", "not found")
     return views[0]
 
 
 def popular_tags(limit: int) -> list[str]:
-    """Tags in use, most used first (cached until the next change of content)."""
+    """Tags on articles anyone may see, most used first (cached until the content changes)."""
     query = (
-        select(Tag.name)
-        .join(article_tags)
+        visible_articles(None, Tag.name)
+        .join(article_tags, article_tags.c.article_id == Article.id)
+        .join(Tag, Tag.id == article_tags.c.tag_id)
         .group_by(Tag.id, Tag.name)
         .order_by(func.count().desc(), Tag.name)
         .limit(limit)
@@ -274,8 +173,9 @@ def get_own_article(viewer: User, slug: str) -> Article:
     return article
 
 
-def _article_id(slug: str) -> int:
-    article_id = db.session.scalar(select(Article.id).where(Article.slug == slug))
+def _article_id(slug: str, viewer: User | None) -> int:
+    """The id of the article ``viewer`` may see under ``slug`` (NotFound otherwise)."""
+    article_id = db.session.scalar(visible_articles(viewer, Article.id).where(Article.slug == slug))
     if article_id is None:
         raise NotFound("article", "not found")
     return article_id
@@ -332,7 +232,7 @@ def delete_article(viewer: User, slug: str) -> None:
 
 
 def favorite(viewer: User, slug: str) -> ArticleView:
-    article_id = _article_id(slug)
+    article_id = _article_id(slug, viewer)
     try:
         db.session.execute(favorites.insert().values(user_id=viewer.id, article_id=article_id))
         db.session.commit()
@@ -342,7 +242,7 @@ def favorite(viewer: User, slug: str) -> ArticleView:
 
 
 def unfavorite(viewer: User, slug: str) -> ArticleView:
-    article_id = _article_id(slug)
+    article_id = _article_id(slug, viewer)
     db.session.execute(
         delete(favorites).where(
             favorites.c.user_id == viewer.id, favorites.c.article_id == article_id
@@ -355,64 +255,30 @@ def unfavorite(viewer: User, slug: str) -> ArticleView:
 # --- comments --------------------------------------------------------------------------------
 
 
-COMMENT_COLUMNS = (
-    Comment.id,
-    Comment.body,
-    Comment.created_at,
-    Comment.updated_at,
-    Comment.author_id,
-    User.username,
-    User.bio,
-    User.image,
-    exists()
-    .where(follows.c.follower_id == VIEWER, follows.c.followed_id == Comment.author_id)
-    .label("following"),
-)
-
-
-def _comment_views(query: Select, viewer: User | None) -> list[CommentView]:
-    rows = db.session.execute(query, {"viewer_id": _viewer_id(viewer)}).all()
-    return [
-        CommentView(
-            id=row.id,
-            body=row.body,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            author_id=row.author_id,
-            author=_author(row),
-        )
-        for row in rows
-    ]
-
-
-def _comments_select() -> Select:
-    return select(*COMMENT_COLUMNS).join(User, User.id == Comment.author_id)
-
-
 def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
     """Oldest first, as a conversation reads."""
     query = (
-        _comments_select()
-        .join(Article, Article.id == Comment.article_id)
-        .where(Article.slug == slug)
-        .order_by(Comment.created_at, Comment.id)
+        comment_rows(viewer).where(Article.slug == slug).order_by(Comment.created_at, Comment.id)
     )
-    comments = _comment_views(query, viewer)
+    comments = comment_views(db.session.execute(query, {"viewer_id": viewer_id(viewer)}).all())
     if not comments:
-        _article_id(slug)  # none, or no such article? (NotFound)
+        _article_id(slug, viewer)  # none, or no such article? (NotFound)
     return comments
 
 
 def add_comment(viewer: User, slug: str, body: str) -> CommentView:
-    comment = Comment(article_id=_article_id(slug), author_id=viewer.id, body=body)
+    comment = Comment(article_id=_article_id(slug, viewer), author_id=viewer.id, body=body)
     db.session.add(comment)
     db.session.commit()
-    return _comment_views(_comments_select().where(Comment.id == comment.id), viewer)[0]
+    query = comment_rows(viewer).where(Comment.id == comment.id)
+    return comment_views(db.session.execute(query, {"viewer_id": viewer.id}).all())[0]
 
 
 def delete_comment(viewer: User, slug: str, comment_id: int) -> None:
     comment = db.session.scalar(
-        select(Comment).where(Comment.id == comment_id, Comment.article_id == _article_id(slug))
+        select(Comment).where(
+            Comment.id == comment_id, Comment.article_id == _article_id(slug, viewer)
+        )
     )
     if comment is None:
         raise NotFound("comment", "not found")

@@ -1,6 +1,5 @@
 """Use cases for accounts, profiles and follows. The acting user is always an argument."""
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
@@ -13,17 +12,7 @@ from myapp.identity import email_lookup_key, normalize_email, username_key
 from myapp.models import random_key
 from myapp.users.models import User, follows
 from myapp.users.passwords import hash_password, needs_rehash, verify_password
-
-
-@dataclass(slots=True)
-class ProfileView:
-    """A user as one viewer sees them: public fields, and whether the viewer follows them."""
-
-    id: int
-    username: str
-    bio: str | None
-    image: str | None
-    following: bool
+from myapp.users.queries import ProfileView, profile_columns, profile_view
 
 
 def _check_unique(username: str | None, email: str | None, exclude_id: int | None = None) -> None:
@@ -164,11 +153,11 @@ def get_profile(username: str, viewer: User | None) -> ProfileView:
     following = exists().where(
         follows.c.follower_id == (viewer.id if viewer else 0), follows.c.followed_id == User.id
     )
-    query = select(User.id, User.username, User.bio, User.image, following.label("following"))
-    row = db.session.execute(query.where(User.username == username)).first()
+    query = select(User.id, *profile_columns(following)).where(User.username == username)
+    row = db.session.execute(query).first()
     if row is None:
         raise NotFound("profile", "not found")
-    return ProfileView(row.id, row.username, row.bio, row.image, bool(row.following))
+    return profile_view(row, row.id)
 
 
 def follow(viewer: User, username: str) -> ProfileView:

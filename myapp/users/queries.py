@@ -1,0 +1,34 @@
+"""How a user's public profile is read: the columns ``ProfileSchema`` names, and the view built
+from them. Articles and comments select their author's profile with the same function."""
+
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row
+
+from myapp.serialization import source_attributes
+from myapp.users.models import User
+from myapp.users.schemas import ProfileSchema
+
+FOLLOWING = "following"  # computed per viewer; every other profile field is a User column
+PROFILE_FIELDS = [a for a in source_attributes(ProfileSchema).values() if a != FOLLOWING]
+
+
+class ProfileView(SimpleNamespace):
+    """A user as one viewer sees them: ``id`` and every ``ProfileSchema`` field."""
+
+    id: int
+    following: bool
+
+
+def profile_columns(following: ColumnElement[bool], prefix: str = "") -> list[Any]:
+    """The profile's columns, labelled ``<prefix><field>``, with ``following`` computed."""
+    return [
+        *(getattr(User, name).label(prefix + name) for name in PROFILE_FIELDS),
+        following.label(prefix + FOLLOWING),
+    ]
+
+
+def profile_view(row: Row[Any], user_id: int, prefix: str = "") -> ProfileView:
+    fields = {name: getattr(row, prefix + name) for name in PROFILE_FIELDS}
+    return ProfileView(id=user_id, following=bool(getattr(row, prefix + FOLLOWING)), **fields)

@@ -63,7 +63,7 @@ def seed(
         random.seed(random_seed)
 
     people = []
-    with click.progressbar(range(user_count), label="users    ") as bar:
+    with click.progressbar(range(user_count), label=f"{user_count:>5} users    ") as bar:
         for _ in bar:
             name = f"{fake.first_name()}.{fake.last_name()}".lower()
             try:
@@ -79,7 +79,7 @@ def seed(
         raise click.ClickException("no users could be created")
 
     slugs = []
-    with click.progressbar(range(article_count), label="articles ") as bar:
+    with click.progressbar(range(article_count), label=f"{article_count:>5} articles ") as bar:
         for _ in bar:
             data = {
                 "title": fake.sentence(nb_words=random.randint(3, 8)).rstrip("."),
@@ -89,19 +89,19 @@ def seed(
             }
             slugs.append(articles.create_article(random.choice(people), data).slug)
 
-    with click.progressbar(range(comment_count), label="comments ") as bar:
+    with click.progressbar(range(comment_count), label=f"{comment_count:>5} comments ") as bar:
         for _ in bar:
             if slugs:
                 body = fake.paragraph(nb_sentences=random.randint(1, 3))
                 articles.add_comment(random.choice(people), random.choice(slugs), body)
 
-    with click.progressbar(range(follow_count), label="follows  ") as bar:
+    with click.progressbar(range(follow_count), label=f"{follow_count:>5} follows  ") as bar:
         for _ in bar:
             follower, followed = random.sample(people, 2) if len(people) > 1 else (None, None)
             if follower is not None:
                 users.follow(follower, followed.username)
 
-    with click.progressbar(range(favorite_count), label="favorites") as bar:
+    with click.progressbar(range(favorite_count), label=f"{favorite_count:>5} favorites") as bar:
         for _ in bar:
             if slugs:
                 articles.favorite(random.choice(people), random.choice(slugs))

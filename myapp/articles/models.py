@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from sqlalchemy import (
     Column,
     ForeignKey,
@@ -7,9 +9,12 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from myapp.extensions import db
+
+if TYPE_CHECKING:
+    from myapp.users.models import User
 from myapp.models import (
     IDENTITY_TABLE_ARGS,
     MYSQL_TABLE_ARGS,
@@ -54,6 +59,10 @@ class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
 
+    articles: WriteOnlyMapped["Article"] = relationship(
+        secondary=article_tags, back_populates="tags", passive_deletes=True
+    )
+
     def __repr__(self) -> str:
         return f"<Tag {self.name}>"
 
@@ -76,9 +85,20 @@ class Article(Timestamps, db.Model):
     body_html: Mapped[str] = mapped_column(LongText)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 
-    # Sorted by name, as the API emits tagList.
-    tags: Mapped[list[Tag]] = relationship(
-        secondary=article_tags, order_by=Tag.name, lazy="raise", passive_deletes=True
+    # Related rows are never loaded by accident (lazy="raise"); unbounded ones are write-only.
+    author: Mapped["User"] = relationship(back_populates="articles", lazy="raise")
+    tags: Mapped[list[Tag]] = relationship(  # sorted by name, as the API emits tagList
+        secondary=article_tags,
+        order_by=Tag.name,
+        back_populates="articles",
+        lazy="raise",
+        passive_deletes=True,
+    )
+    comments: WriteOnlyMapped["Comment"] = relationship(
+        back_populates="article", passive_deletes=True
+    )
+    favorited_by: WriteOnlyMapped["User"] = relationship(
+        secondary=favorites, back_populates="favorites", passive_deletes=True
     )
 
     @property
@@ -99,6 +119,9 @@ class Comment(Timestamps, db.Model):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    article: Mapped[Article] = relationship(back_populates="comments", lazy="raise")
+    author: Mapped["User"] = relationship(back_populates="comments", lazy="raise")
 
     def __repr__(self) -> str:
         return f"<Comment {self.id}>"

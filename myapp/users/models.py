@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from myapp.extensions import db
+
+if TYPE_CHECKING:
+    from myapp.articles.models import Article, Comment
 from myapp.models import (
     IDENTITY_TABLE_ARGS,
     MYSQL_TABLE_ARGS,
@@ -46,6 +51,32 @@ class User(Timestamps, db.Model):
     # session; a new session key (signing out) ends every browser session.
     credentials_key: Mapped[str] = mapped_column(String(32), default=random_key)
     session_key: Mapped[str] = mapped_column(String(32), default=random_key)
+
+    # Unbounded collections are write-only: reads go through articles/queries.py, in a fixed
+    # number of statements, never by loading a collection. Deletes cascade in the database.
+    articles: WriteOnlyMapped["Article"] = relationship(
+        back_populates="author", passive_deletes=True
+    )
+    comments: WriteOnlyMapped["Comment"] = relationship(
+        back_populates="author", passive_deletes=True
+    )
+    favorites: WriteOnlyMapped["Article"] = relationship(
+        secondary="favorites", back_populates="favorited_by", passive_deletes=True
+    )
+    following: WriteOnlyMapped["User"] = relationship(
+        secondary=follows,
+        primaryjoin=lambda: follows.c.follower_id == User.id,
+        secondaryjoin=lambda: follows.c.followed_id == User.id,
+        back_populates="followers",
+        passive_deletes=True,
+    )
+    followers: WriteOnlyMapped["User"] = relationship(
+        secondary=follows,
+        primaryjoin=lambda: follows.c.followed_id == User.id,
+        secondaryjoin=lambda: follows.c.follower_id == User.id,
+        back_populates="following",
+        passive_deletes=True,
+    )
 
     # Flask-Login protocol
     is_active = True

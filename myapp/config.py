@@ -186,36 +186,22 @@ def parse_bool(value: str) -> bool:
 
 
 # Setting: (environment variable, how to read it). The variables are a contract (README.md).
+# Most settings are read from the variable of the same name.
+SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
+    str: (
+        "SECRET_KEY", "REDIS_URL", "CACHE_TYPE", "CORS_ORIGINS", "PUBLIC_URL", "LOG_FORMAT",
+        "LOG_LEVEL", "METRICS_ALLOWED_NETWORKS", "RATELIMIT_SIGN_IN", "RATELIMIT_SIGN_IN_FAILURES",
+        "RATELIMIT_SIGN_IN_ACCOUNT", "RATELIMIT_SIGN_UP", "RATELIMIT_PASSWORD_CHANGE",
+        "RATELIMIT_NEW_ARTICLE", "RATELIMIT_NEW_COMMENT",
+    ),
+    int: ("CACHE_DEFAULT_TIMEOUT", "API_TOKEN_TTL_SECONDS", "ARGON2_MAX_CONCURRENT", "PROXY_COUNT"),
+    float: ("CACHE_RETRY_SECONDS",),
+    parse_bool: ("RATELIMIT_ENABLED", "METRICS_ENABLED"),
+}  # fmt: skip
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "SECRET_KEY": ("SECRET_KEY", str),
     "SQLALCHEMY_DATABASE_URI": ("DATABASE_URL", normalize_database_url),
-    "REDIS_URL": ("REDIS_URL", str),
-    "CACHE_TYPE": ("CACHE_TYPE", str),
-    "CACHE_DEFAULT_TIMEOUT": ("CACHE_DEFAULT_TIMEOUT", int),
-    "CACHE_RETRY_SECONDS": ("CACHE_RETRY_SECONDS", float),
-    "API_TOKEN_TTL_SECONDS": ("API_TOKEN_TTL_SECONDS", int),
-    "CORS_ORIGINS": ("CORS_ORIGINS", str),
-    "ARGON2_MAX_CONCURRENT": ("ARGON2_MAX_CONCURRENT", int),
     "PERMANENT_SESSION_LIFETIME": ("SESSION_LIFETIME_SECONDS", int),
-    "PUBLIC_URL": ("PUBLIC_URL", str),
-    "PROXY_COUNT": ("PROXY_COUNT", int),
-    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", parse_bool),
-    **{
-        name: (name, str)
-        for name in (
-            "RATELIMIT_SIGN_IN",
-            "RATELIMIT_SIGN_IN_FAILURES",
-            "RATELIMIT_SIGN_IN_ACCOUNT",
-            "RATELIMIT_SIGN_UP",
-            "RATELIMIT_PASSWORD_CHANGE",
-            "RATELIMIT_NEW_ARTICLE",
-            "RATELIMIT_NEW_COMMENT",
-        )
-    },
-    "LOG_FORMAT": ("LOG_FORMAT", str),
-    "LOG_LEVEL": ("LOG_LEVEL", str),
-    "METRICS_ENABLED": ("METRICS_ENABLED", parse_bool),
-    "METRICS_ALLOWED_NETWORKS": ("METRICS_ALLOWED_NETWORKS", str),
+    **{name: (name, read) for read, names in SAME_NAME.items() for name in names},
 }
 
 

@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
@@ -32,6 +32,17 @@ follows = Table(
 )
 
 
+def _follows(mine: str, theirs: str, back_populates: str) -> Any:
+    """Users linked to a user through ``follows``, from the side named by ``mine``."""
+    return relationship(
+        secondary=follows,
+        primaryjoin=lambda: follows.c[mine] == User.id,
+        secondaryjoin=lambda: follows.c[theirs] == User.id,
+        back_populates=back_populates,
+        passive_deletes=True,
+    )
+
+
 class User(Timestamps, db.Model):
     __tablename__ = "users"
     __table_args__ = IDENTITY_TABLE_ARGS
@@ -63,20 +74,8 @@ class User(Timestamps, db.Model):
     favorites: WriteOnlyMapped["Article"] = relationship(
         secondary="favorites", back_populates="favorited_by", passive_deletes=True
     )
-    following: WriteOnlyMapped["User"] = relationship(
-        secondary=follows,
-        primaryjoin=lambda: follows.c.follower_id == User.id,
-        secondaryjoin=lambda: follows.c.followed_id == User.id,
-        back_populates="followers",
-        passive_deletes=True,
-    )
-    followers: WriteOnlyMapped["User"] = relationship(
-        secondary=follows,
-        primaryjoin=lambda: follows.c.followed_id == User.id,
-        secondaryjoin=lambda: follows.c.follower_id == User.id,
-        back_populates="following",
-        passive_deletes=True,
-    )
+    following: WriteOnlyMapped["User"] = _follows("follower_id", "followed_id", "followers")
+    followers: WriteOnlyMapped["User"] = _follows("followed_id", "follower_id", "following")
 
     # Flask-Login protocol
     is_active = True

@@ -8,9 +8,25 @@ import pytest
 
 @pytest.mark.parametrize("scheme", ["Token", "Bearer", "token"])
 def test_token_schemes(client, factory, scheme):
+    factory.user()  # others before and after, so that "some user" is not enough to pass
     account = factory.user()
+    factory.user()
     response = client.get("/api/user", headers={"Authorization": f"{scheme} {account.token}"})
     assert response.status_code == 200
+    assert response.json["user"]["username"] == account.username
+    assert response.json["user"]["email"] == account.email
+
+
+def test_each_token_names_its_own_user(client, factory):
+    ann, bob = factory.user("ann"), factory.user("bob")
+    for account in (ann, bob, ann):
+        response = client.get("/api/user", headers=account.headers)
+        assert response.status_code == 200
+        assert (response.json["user"]["username"], response.json["user"]["email"]) == (
+            account.username,
+            account.email,
+        )
+        assert response.json["user"]["token"] == account.token
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ def test_follow_and_unfollow(client, factory):
     response = client.post("/api/profiles/celeb/follow", headers=fan.headers)
     assert response.status_code == 200
     assert set(response.json["profile"]) == PROFILE_KEYS
+    assert response.json["profile"]["username"] == "celeb"
     assert response.json["profile"]["following"] is True
     assert client.get("/api/profiles/celeb", headers=fan.headers).json["profile"]["following"]
     # Others, and the celeb, do not see the fan's follow as theirs.
@@ -31,7 +32,21 @@ def test_follow_and_unfollow(client, factory):
 
     response = client.delete("/api/profiles/celeb/follow", headers=fan.headers)
     assert response.status_code == 200
+    assert response.json["profile"]["username"] == "celeb"
     assert response.json["profile"]["following"] is False
+    assert not client.get("/api/profiles/celeb", headers=fan.headers).json["profile"]["following"]
+
+
+def test_profile_for_a_signed_in_viewer(client, factory):
+    celeb = factory.user("celeb", bio="famous")
+    fan, other = factory.user("fan"), factory.user("other")
+    factory.follow(fan, celeb)
+    for viewer, following in ((fan, True), (other, False), (celeb, False)):
+        response = client.get("/api/profiles/celeb", headers=viewer.headers)
+        assert response.status_code == 200
+        assert response.json == {
+            "profile": {"username": "celeb", "bio": "famous", "image": None, "following": following}
+        }
 
 
 def test_follow_twice_is_harmless(client, factory):
@@ -39,9 +54,14 @@ def test_follow_twice_is_harmless(client, factory):
     fan = factory.user("fan")
     for _ in range(2):
         response = client.post("/api/profiles/celeb/follow", headers=fan.headers)
+        assert response.status_code == 200
+        assert response.json["profile"]["username"] == "celeb"
         assert response.json["profile"]["following"] is True
-    assert client.delete("/api/profiles/celeb/follow", headers=fan.headers).status_code == 200
-    assert client.delete("/api/profiles/celeb/follow", headers=fan.headers).status_code == 200
+    for _ in range(2):
+        response = client.delete("/api/profiles/celeb/follow", headers=fan.headers)
+        assert response.status_code == 200
+        assert response.json["profile"]["username"] == "celeb"
+        assert response.json["profile"]["following"] is False
 
 
 def test_follow_ignores_a_stray_body(client, factory):
@@ -51,6 +71,9 @@ def test_follow_ignores_a_stray_body(client, factory):
         "/api/profiles/celeb/follow", json={"user": {"email": "x@y.z"}}, headers=fan.headers
     )
     assert response.status_code == 200
+    assert response.json["profile"]["username"] == "celeb"
+    assert response.json["profile"]["following"] is True
+    assert client.get("/api/profiles/celeb", headers=fan.headers).json["profile"]["following"]
 
 
 def test_cannot_follow_yourself(client, factory):

@@ -106,9 +106,12 @@ class TestLogin:
 
 class TestCurrentUser:
     def test_returns_user_with_fresh_token(self, client, factory):
+        factory.user()  # others before and after, so that "some user" is not enough to pass
         account = factory.user()
+        factory.user()
         response = client.get("/api/user", headers=account.headers)
         assert response.status_code == 200
+        assert response.json["user"]["username"] == account.username
         assert response.json["user"]["email"] == account.email
         assert response.json["user"]["token"]
 
@@ -120,20 +123,28 @@ class TestCurrentUser:
 
 class TestUpdate:
     def test_updates_fields(self, client, factory):
+        other = factory.user()
         account = factory.user()
         changes = {"bio": "I like to skateboard", "image": "https://i.stack.imgur.com/xHWG8.jpg"}
         response = client.put("/api/user", json={"user": changes}, headers=account.headers)
         assert response.status_code == 200
+        assert response.json["user"]["username"] == account.username
         assert response.json["user"]["bio"] == changes["bio"]
         assert response.json["user"]["image"] == changes["image"]
         again = client.get("/api/user", headers=account.headers).json["user"]
-        assert again["bio"] == changes["bio"]
+        assert (again["username"], again["bio"]) == (account.username, changes["bio"])
+        # The change is the account's own: the other account is untouched.
+        untouched = client.get(f"/api/profiles/{other.username}").json["profile"]
+        assert (untouched["bio"], untouched["image"]) == (None, None)
 
     def test_own_unchanged_email_and_username_are_fine(self, client, factory):
         account = factory.user()
+        factory.user()  # another account, so that "some user" is not enough to pass
         user = {"email": account.email, "username": account.username}
         response = client.put("/api/user", json={"user": user}, headers=account.headers)
         assert response.status_code == 200
+        assert response.json["user"]["username"] == account.username
+        assert response.json["user"]["email"] == account.email
 
     def test_blank_bio_and_image_clear_them(self, client, factory):
         account = factory.user(bio="bio", image="https://example.com/a.png")
@@ -161,19 +172,24 @@ class TestUpdate:
             assert response.json == {"errors": {field: ["has already been taken"]}}
 
     def test_password_change_revokes_older_tokens(self, client, factory):
+        factory.user()  # another account, so that "some user" is not enough to pass
         account = factory.user()
         user = {"password": "a-new-password", "currentPassword": account.password}
         response = client.put("/api/user", json={"user": user}, headers=account.headers)
         assert response.status_code == 200
         fresh = response.json["user"]["token"]
         assert client.get("/api/user", headers=account.headers).status_code == 401
+        assert fresh != account.token
         fresh_headers = {"Authorization": f"Token {fresh}"}
-        assert client.get("/api/user", headers=fresh_headers).status_code == 200
+        me = client.get("/api/user", headers=fresh_headers)
+        assert me.status_code == 200
+        assert me.json["user"]["username"] == account.username
         login = client.post(
             "/api/users/login",
             json={"user": {"email": account.email, "password": "a-new-password"}},
         )
         assert login.status_code == 200
+        assert login.json["user"]["username"] == account.username
 
     def test_requires_token(self, client):
         response = client.put("/api/user", json={"user": {"bio": "x"}})

@@ -13,11 +13,15 @@ class TestSignIn:
         assert 'name="csrf_token"' in text(response)
 
     def test_signs_in_by_email(self, pages, factory):
+        factory.user("john")  # others before and after, so that "some user" is not enough
         account = factory.user("jane")
+        factory.user("jill")
         response = pages.login(account)
         assert response.location == "/"
         home = pages.get("/")
         assert 'href="/profile/jane"' in text(home)
+        assert 'href="/profile/john"' not in text(home)
+        assert 'href="/profile/jill"' not in text(home)
         assert "Welcome back, jane." in text(home)
 
     @pytest.mark.parametrize("wrong", ["password", "email"])
@@ -38,7 +42,9 @@ class TestSignIn:
         assert "Password can&#39;t be blank" in text(response)
 
     def test_remember_me_makes_a_lasting_cookie(self, pages, factory):
-        account = factory.user()
+        factory.user("john")  # others before and after, so that "some user" is not enough
+        account = factory.user("jane")
+        factory.user("jill")
         session_only = pages.login(account)
         assert "Expires=" not in session_only.headers["Set-Cookie"]
         pages.post("/logout")
@@ -46,6 +52,10 @@ class TestSignIn:
         assert "Expires=" in lasting.headers["Set-Cookie"]
         assert "HttpOnly" in lasting.headers["Set-Cookie"]
         assert "SameSite=Lax" in lasting.headers["Set-Cookie"]
+        # The lasting session signs in the same account.
+        settings = pages.get("/settings")
+        assert settings.status_code == 200
+        assert 'href="/profile/jane"' in text(settings)
 
 
 class TestNext:
@@ -53,12 +63,17 @@ class TestNext:
         response = pages.get("/editor")
         assert response.status_code == 302
         assert response.location == "/login?next=/editor"
-        account = factory.user()
+        factory.user("john")  # others before and after, so that "some user" is not enough
+        account = factory.user("jane")
+        factory.user("jill")
         response = pages.post(
             "/login?next=/editor",
             {"email": account.email, "password": account.password, "next": "/editor"},
         )
         assert response.location == "/editor"
+        editor = pages.get("/editor")
+        assert editor.status_code == 200
+        assert 'href="/profile/jane"' in text(editor)
 
     @pytest.mark.parametrize(
         "target",
@@ -85,11 +100,16 @@ class TestNext:
 
 
 class TestSignUp:
-    def test_creates_account_and_signs_in(self, pages):
+    def test_creates_account_and_signs_in(self, pages, factory):
+        factory.user("oldie")  # others before and after, so that "some user" is not enough
         data = {"username": "newbie", "email": "newbie@example.com", "password": "password-1"}
         response = pages.post("/register", data)
         assert response.status_code == 302
-        assert 'href="/profile/newbie"' in text(pages.get("/"))
+        factory.user("newer")
+        home = text(pages.get("/"))
+        assert 'href="/profile/newbie"' in home
+        assert 'href="/profile/oldie"' not in home
+        assert 'href="/profile/newer"' not in home
 
     def test_shows_the_api_rules_next_to_fields(self, pages, factory):
         factory.user("taken")

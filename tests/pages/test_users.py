@@ -8,7 +8,9 @@ def test_requires_sign_in(pages):
 
 
 def test_prefilled_and_saved(pages, factory):
+    factory.user("john", bio="Not me")  # others before and after: "some user" is not enough
     account = factory.user("jane", bio="Old bio")
+    factory.user("jill", bio="Not me either")
     pages.login(account)
     form = text(pages.get("/settings"))
     assert 'value="jane"' in form and "Old bio</textarea>" in form
@@ -39,7 +41,9 @@ def test_invalid_input_is_reshown(pages, factory):
 
 
 def test_new_password_keeps_this_session_and_ends_the_others(app, pages, factory):
+    factory.user("john")  # others before and after, so that "some user" is not enough
     account = factory.user("jane")
+    factory.user("jill")
     other_browser = PageClient(app.test_client())
     other_browser.login(account)
     pages.login(account)
@@ -50,6 +54,8 @@ def test_new_password_keeps_this_session_and_ends_the_others(app, pages, factory
         "currentPassword": account.password,
     }
     assert pages.post("/settings", data).status_code == 302
-    assert pages.get("/settings").status_code == 200
+    settings = pages.get("/settings")
+    assert settings.status_code == 200
+    assert 'href="/profile/jane"' in text(settings)
     assert other_browser.get("/settings").status_code == 302
     assert pages.get("/api/user", headers=account.headers).status_code == 401

@@ -1,17 +1,45 @@
 """Account, profile and follow use cases, called directly (no HTTP)."""
 
+import argon2
+import flask
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from werkzeug.exceptions import Unauthorized
 
+from myapp.authentication import load_token_user
 from myapp.errors import Conflict, Invalid, InvalidCredentials, NotFound
 from myapp.extensions import db
 from myapp.users import services as users
 from myapp.users.models import User, follows
-from myapp.users.tokens import issue_token, read_token
+from myapp.users.passwords import needs_rehash, verify_password
+from myapp.users.tokens import issue_token
 
 
 def stored(username: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
+
+
+def token_user(app, token: str) -> User | None:
+    """The user the API would authenticate for this token (raises ``Unauthorized`` if none)."""
+    headers = {"Authorization": f"Token {token}"}
+    with app.test_request_context("/api/user", headers=headers):
+        return load_token_user(flask.request)
+
+
+def lose_the_uniqueness_check(monkeypatch, times: int) -> list[tuple]:
+    """Make the first ``times`` calls of ``_check_unique`` pass without looking, as when a
+    simultaneous request inserts the same name just after the check; later calls are real.
+    Returns the list of calls made."""
+    real_check = users._check_unique
+    calls: list[tuple] = []
+
+    def check(*args, **kwargs) -> None:
+        calls.append(args)
+        if len(calls) > times:
+            real_check(*args, **kwargs)
+
+    monkeypatch.setattr(users, "_check_unique", check)
+    return calls
 
 
 # --- register --------------------------------------------------------------------------------
@@ -59,6 +87,31 @@ def test_register_compares_emails_case_insensitively(ctx):
     assert error.value.messages == {"email": ["has already been taken"]}
 
 
+def test_register_losing_a_race_once_is_retried_and_reports_the_taken_username(ctx, monkeypatch):
+    users.register("ann", "ann@example.com", "correct-horse")
+    calls = lose_the_uniqueness_check(monkeypatch, times=1)
+
+    with pytest.raises(Conflict) as error:
+        users.register("ann", "other@example.com", "correct-horse")
+
+    assert error.value.messages == {"username": ["has already been taken"]}
+    assert len(calls) == 2  # the INSERT failed, the retry's check found the name taken
+    assert users.count_users() == 1
+
+
+def test_register_losing_every_race_reports_the_taken_username(ctx, monkeypatch):
+    users.register("ann", "ann@example.com", "correct-horse")
+    # commit_with_retry makes 3 attempts; all of them lose, then register re-checks.
+    calls = lose_the_uniqueness_check(monkeypatch, times=3)
+
+    with pytest.raises(Conflict) as error:
+        users.register("ann", "other@example.com", "correct-horse")
+
+    assert error.value.messages == {"username": ["has already been taken"]}
+    assert len(calls) == 4
+    assert users.count_users() == 1
+
+
 # --- authenticate ----------------------------------------------------------------------------
 
 
@@ -84,6 +137,25 @@ def test_authenticate_wrong_password_and_unknown_email_fail_alike(ctx):
 
     assert wrong_password.value.messages == unknown_email.value.messages
     assert wrong_password.value.messages == {"email or password": ["is invalid"]}
+
+
+def test_authenticate_upgrades_a_hash_made_with_other_parameters(ctx):
+    ann = users.register("ann", "ann@example.com", "correct-horse")
+    old_hash = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(
+        "correct-horse"
+    )
+    db.session.execute(update(User).where(User.id == ann.id).values(password_hash=old_hash))
+    db.session.commit()
+    assert needs_rehash(old_hash)
+
+    assert users.authenticate("ann@example.com", "correct-horse").id == ann.id
+
+    db.session.remove()  # read what was committed, not what the session holds
+    new_hash = stored("ann").password_hash
+    assert new_hash != old_hash
+    assert not needs_rehash(new_hash)
+    assert verify_password(new_hash, "correct-horse")
+    assert users.authenticate("ann@example.com", "correct-horse").id == ann.id
 
 
 # --- update_user -----------------------------------------------------------------------------
@@ -129,28 +201,41 @@ def test_update_user_compares_emails_case_insensitively(ctx, factory):
     assert error.value.messages == {"email": ["has already been taken"]}
 
 
-def test_update_user_password_revokes_older_tokens(ctx, factory):
+def test_update_user_password_revokes_older_tokens(app, ctx, factory):
     ann = factory.user("ann")
     user = users.get_user(ann.id)
-    assert read_token(ann.token).credentials_key == user.credentials_key
+    assert token_user(app, ann.token).id == ann.id
 
     users.update_user(user, {"password": "brand-new-password", "current_password": ann.password})
 
-    # The token from before no longer carries the user's key: the API refuses it (401).
-    assert read_token(ann.token).credentials_key != user.credentials_key
-    assert read_token(issue_token(user)).credentials_key == user.credentials_key
+    with pytest.raises(Unauthorized):
+        token_user(app, ann.token)
+    assert token_user(app, issue_token(user)).id == ann.id
     assert users.authenticate(ann.email, "brand-new-password").id == ann.id
     with pytest.raises(InvalidCredentials):
         users.authenticate(ann.email, ann.password)
 
 
-def test_update_user_without_password_keeps_tokens_valid(ctx, factory):
+def test_update_user_without_password_keeps_tokens_valid(app, ctx, factory):
     ann = factory.user("ann")
-    user = users.get_user(ann.id)
+    factory.user("bob")  # another account, so "some user" is not enough to pass
 
-    users.update_user(user, {"bio": "Still me"})
+    users.update_user(users.get_user(ann.id), {"bio": "Still me"})
 
-    assert read_token(ann.token).credentials_key == users.get_user(ann.id).credentials_key
+    assert token_user(app, ann.token).id == ann.id
+
+
+def test_update_user_losing_a_race_for_a_username_reports_it(ctx, factory, monkeypatch):
+    ann, bob = factory.user("ann"), factory.user("bob")
+    calls = lose_the_uniqueness_check(monkeypatch, times=1)
+
+    with pytest.raises(Conflict) as error:
+        users.update_user(users.get_user(ann.id), {"username": bob.username, "bio": "New"})
+
+    assert error.value.messages == {"username": ["has already been taken"]}
+    assert len(calls) == 2  # the UPDATE failed, then the re-check named the field
+    db.session.remove()
+    assert (stored("ann").id, stored("ann").bio) == (ann.id, None)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from myapp.extensions import cache, limiter
+from myapp.identity import email_lookup_key
 
 View = Callable[..., Any]
 
@@ -51,23 +52,26 @@ def _limit(
 def _submitted(field: str) -> str:
     """A field of the submitted user, from the API's ``{"user": {...}}`` or a page's form."""
     body = request.get_json(silent=True) if request.is_json else None
-    if isinstance(body, dict) and isinstance(body.get("user"), dict):
-        value = body["user"].get(field)
+    if isinstance(body, dict):
+        user = body.get("user", body)  # the Vue front end sends the user unwrapped
+        value = user.get(field) if isinstance(user, dict) else None
     else:
         value = request.form.get(field)
     return value if isinstance(value, str) else ""
 
 
 def _account_by_email() -> str:
-    return "email:" + _submitted("email").strip().lower()
+    return "email:" + email_lookup_key(_submitted("email"))
 
 
 def _account() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
-def _keeps_password() -> bool:
-    return not _submitted("password")
+def _no_password_involved() -> bool:
+    """Neither a new password nor the current one (which could be guessed through an email
+    change) is in the request: such an update is not limited."""
+    return not (_submitted("password") or _submitted("currentPassword"))
 
 
 def retry_after_seconds() -> int:
@@ -163,7 +167,7 @@ password_change = _apply(
         "password",
         "RATELIMIT_PASSWORD_CHANGE",
         _account,
-        exempt_when=_keeps_password,
+        exempt_when=_no_password_involved,
     )
 )
 new_article = _apply(_limits("article", "RATELIMIT_NEW_ARTICLE", _account, **POST))

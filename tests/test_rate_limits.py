@@ -213,3 +213,14 @@ def test_a_failing_limiter_store_fails_no_request(database_url):
     statuses = [api_login(client, "who@example.com").status_code for _ in range(5)]
     assert statuses[:3] == [401, 401, 401]  # counted in memory meanwhile
     assert 500 not in statuses
+
+
+def test_guessing_the_current_password_through_email_changes_is_limited(limited):
+    account = Factory(limited).user()
+    client = limited.test_client()
+
+    def guess(n):
+        user = {"email": "thief@example.com", "currentPassword": f"guess-{n}"}
+        return client.put("/api/user", json={"user": user}, headers=account.headers).status_code
+
+    assert [guess(n) for n in range(4)] == [422, 422, 422, 429]

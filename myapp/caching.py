@@ -2,9 +2,9 @@
 
 Every cached value's key carries the *content version*, a random token replaced whenever a
 transaction that wrote a public table commits, whoever made it: a view, the shell, a CLI command,
-a worker (``invalidate_on_commit``, a SQLAlchemy session hook). Readers look the token up first,
-so after a write no process anywhere serves what was cached before it; old entries are simply
-never read again and expire.
+a worker (a hook on the session's commit, at the end of this module). Readers look the token up
+first, so after a write no process anywhere serves what was cached before it; old entries are
+simply never read again and expire.
 
 With ``REDIS_URL`` the token and the values are shared by every process and host. Without it the
 values live in each process, and the token in a file in the instance folder
@@ -126,7 +126,7 @@ def content_version() -> str | None:
 
 
 def content_changed() -> None:
-    """Forget every versioned cached value (``invalidate_on_commit`` calls it)."""
+    """Forget every versioned cached value (the commit hook below calls it)."""
     if (shared := _version_file()) is not None:
         shared.replace()
     elif not _call(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0) or True, False):

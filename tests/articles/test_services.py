@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from myapp.articles import services as articles
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
@@ -437,3 +438,24 @@ def test_popular_tags_only_tags_in_use(ctx, factory):
     articles.update_article(me(ann), replaced, {"tag_list": ["new"]})
 
     assert sorted(articles.popular_tags(10)) == ["kept", "new"]
+
+
+def test_a_tag_with_any_character_comes_back_whole(ctx, factory):
+    """Tags are read as a JSON array, not a string joined on a separator that a tag written
+    with the ORM (no schema in the way) could contain."""
+
+    author = factory.user()
+    slug = factory.article(author, tag_list=["plain"])
+    query = select(Article).where(Article.slug == slug).options(selectinload(Article.tags))
+    article = db.session.scalar(query)
+    article.tags = [*article.tags, Tag(name="odd\x1fname"), Tag(name='quote"s, and [brackets]')]
+    db.session.commit()
+    assert articles.get_article(slug, None).tag_list == [
+        "odd\x1fname",
+        "plain",
+        'quote"s, and [brackets]',
+    ]
+    assert (
+        articles.list_articles(None).articles[0].tag_list
+        == articles.get_article(slug, None).tag_list
+    )

@@ -88,17 +88,27 @@ def _call(operation: Callable[[], T], fallback: T) -> T:
 
 
 class VersionFile:
-    """The content version in a file every process on the host reads: for per-process caches."""
+    """The content version in a file every process on the host reads: for per-process caches.
+
+    A new token replaces the file (a new inode), so a reader re-reads it only when ``stat``
+    says it was replaced: one system call a request, not three.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.seen: tuple[int, int] | None = None
+        self.token = ""
 
     def read(self) -> str:
         try:
-            return self.path.read_text()
+            stat = os.stat(self.path)
         except FileNotFoundError:
             self.replace()
-            return self.path.read_text()
+            stat = os.stat(self.path)
+        if (stat.st_ino, stat.st_mtime_ns) != self.seen:
+            self.token = self.path.read_text()
+            self.seen = (stat.st_ino, stat.st_mtime_ns)
+        return self.token
 
     def replace(self) -> None:
         fresh = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}")

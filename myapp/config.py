@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from flask import Config as FlaskConfig
 
 DRIVERS = {
@@ -240,6 +241,8 @@ def _derive(config: FlaskConfig, instance_path: str) -> None:
         # Requests for any other host are refused (400): nothing is built from a forged Host.
         config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_URL"]).hostname, *LOCAL_HOSTS]
     options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    # JSON columns and aggregates (a page's tags) are read with orjson, as requests are.
+    options.setdefault("json_deserializer", orjson.loads)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file next to the app never drops a connection: no need to test each one first.
         options["pool_pre_ping"] = False

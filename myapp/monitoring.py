@@ -88,6 +88,8 @@ def refuse_long_stream() -> None:
     """
     if request.content_length is not None or "wsgi.input_terminated" not in request.environ:
         return  # Content-Length is checked by werkzeug; no termination means werkzeug reads none
+    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return  # no body at all (a GET): nothing to read
     if request.max_content_length is None:
         return
     request.get_data(cache=True)

@@ -1,15 +1,15 @@
 """Fast JSON builders generated from the marshmallow output schemas.
 
 A response is declared once, as a marshmallow schema: flask-smorest documents it (OpenAPI), the
-services select the columns it names (articles/services.py), and ``dumper(Schema)`` turns it into
-a plain function that builds the same JSON as ``Schema().dump`` several times faster, for the hot
-paths. ``tests/api/test_serializers.py`` proves every dumper equal to its schema, and
-``tests/api/test_openapi.py`` every response equal to its document.
+services select the columns it names (articles/queries.py), and ``dumper(Schema)`` compiles it
+into a plain function, one dict literal reading each field, that builds the same JSON as
+``Schema().dump`` several times faster, for the hot paths. ``tests/api/test_serializers.py``
+proves every dumper equal to its schema, and ``tests/api/test_openapi.py`` every response equal
+to its document.
 """
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from operator import attrgetter, itemgetter
 from typing import Any
 
 from marshmallow import Schema, fields
@@ -19,27 +19,26 @@ from myapp.schemas import Timestamp, format_timestamp
 Dump = Callable[[Any], Any]
 
 
-def _nullable(convert: Dump) -> Dump:
-    return lambda value: None if value is None else convert(value)
+def _nested(field: fields.Nested) -> Dump:
+    nested = field.nested
+    return dumper(nested if isinstance(nested, type) else type(nested))
 
 
 def _converter(field: fields.Field) -> Dump | None:
-    """How a value becomes JSON for ``field``; None where it is used as it is."""
+    """How a non-null value becomes JSON for ``field``; None where it is used as it is."""
     if isinstance(field, Timestamp):
-        return _nullable(format_timestamp)
+        return format_timestamp
     if isinstance(field, fields.Boolean):
-        return _nullable(bool)
+        return bool
     if isinstance(field, fields.Integer):
-        return _nullable(int)
+        return int
     if isinstance(field, fields.String):
         return None
     if isinstance(field, fields.Nested):
-        nested = field.nested
-        schema = nested if isinstance(nested, type) else type(nested)
-        return _nullable(dumper(schema))
+        return _nested(field)
     if isinstance(field, fields.List):
         inner = _converter(field.inner)
-        return _nullable(list if inner is None else lambda items: [inner(i) for i in items])
+        return list if inner is None else lambda items: [inner(item) for item in items]
     raise TypeError(f"dumper() has no rule for {type(field).__name__}: add one")
 
 
@@ -51,21 +50,25 @@ def source_attributes(schema: type[Schema]) -> dict[str, str]:
     }
 
 
+def _compile(schema: type[Schema], read: str) -> Dump:
+    """``def dump(obj): return {"key": convert(obj.attribute), ...}`` for ``schema``, reading
+    with ``read`` (``"obj.{}"`` or ``"obj[{!r}]"``); null stays null, as in marshmallow."""
+    namespace: dict[str, Any] = {}
+    items = []
+    for number, (name, field) in enumerate(schema().dump_fields.items()):
+        value = read.format(field.attribute or name)
+        convert = _converter(field)
+        if convert is not None:
+            namespace[f"convert{number}"] = convert
+            value = f"(None if (v{number} := {value}) is None else convert{number}(v{number}))"
+        items.append(f"{field.data_key or name!r}: {value}")
+    source = "def dump(obj):\n    return {" + ", ".join(items) + "}\n"
+    exec(compile(source, f"<dumper {schema.__name__}>", "exec"), namespace)
+    return namespace["dump"]
+
+
 @cache
 def dumper(schema: type[Schema]) -> Dump:
     """A function building ``schema().dump(obj)`` for an object or a mapping, quickly."""
-    plan = [
-        (field.data_key or name, attrgetter(attribute), itemgetter(attribute), _converter(field))
-        for name, field in schema().dump_fields.items()
-        for attribute in [field.attribute or name]
-    ]
-
-    def dump(obj: Any) -> dict[str, Any]:
-        by_key = isinstance(obj, Mapping)
-        return {
-            key: (value if convert is None else convert(value))
-            for key, by_attribute, by_item, convert in plan
-            for value in [by_item(obj) if by_key else by_attribute(obj)]
-        }
-
-    return dump
+    from_object, from_mapping = _compile(schema, "obj.{}"), _compile(schema, "obj[{!r}]")
+    return lambda obj: from_mapping(obj) if isinstance(obj, Mapping) else from_object(obj)

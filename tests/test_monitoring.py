@@ -79,6 +79,7 @@ class TestChunkedBodies:
         ).get_environ()
         del environ["CONTENT_LENGTH"]  # the test client would always send one
         environ["wsgi.input_terminated"] = True
+        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
         app_iter, status, _ = run_wsgi_app(app, environ, buffered=True)
         return int(status.split()[0]), b"".join(app_iter).decode()
 

@@ -9,18 +9,20 @@ adding a column to an article and a field to ``ArticleListItemSchema`` is all it
 in the API, its OpenAPI document and the pages.
 """
 
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Integer, Row, Select, bindparam, exists, func, select
+from sqlalchemy import JSON, ColumnElement, Integer, Result, Select, bindparam, exists, func, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
 from myapp.articles.schemas import ArticleListItemSchema, ArticleSchema, CommentSchema
 from myapp.serialization import source_attributes
 from myapp.users.models import User, follows
-from myapp.users.queries import ProfileView, profile_columns, profile_view
+from myapp.users.queries import ProfileView, profile_columns
 
 # Reads select plain columns (no ORM entities to build) with the viewer as a bound parameter
 # (0 for nobody), so SQLAlchemy compiles each statement shape once and reuses it.
@@ -32,8 +34,13 @@ def viewer_id(viewer: User | None) -> int:
     return viewer.id if viewer is not None else 0
 
 
-def visible_articles(viewer: User | None, *columns: Any) -> Select[Any]:
-    """``columns`` of the articles ``viewer`` may see. Every read starts here."""
+def visible_articles(*columns: Any) -> Select[Any]:
+    """``columns`` of the articles the reader may see. Every read starts here.
+
+    The reader is the bound parameter ``viewer_id`` (``VIEWER``, 0 for nobody), so a condition
+    that depends on who reads (their own drafts, say) is written here once, and each statement is
+    built once, at import, and reused for every request.
+    """
     return select(*columns).select_from(Article)
 
 
@@ -112,20 +119,87 @@ class ArticleView(SimpleNamespace):
     author: ProfileView
 
 
-def article_views(rows: list[Row[Any]]) -> list[ArticleView]:
-    views = []
-    for row in rows:
-        fields = {k: v for k, v in row._mapping.items() if not k.startswith(AUTHOR)}
-        fields["author"] = profile_view(row, row.author_id, prefix=AUTHOR)
-        fields["tag_list"] = sorted(row.tag_list or ())
-        views.append(ArticleView(**fields))
+def _views(result: Result[Any], view: type[SimpleNamespace]) -> list[Any]:
+    """One ``view`` per row, its ``author__*`` columns gathered into a ``ProfileView``."""
+    keys = list(result.keys())
+    own = [(i, key) for i, key in enumerate(keys) if not key.startswith(AUTHOR)]
+    author = [(i, key[len(AUTHOR) :]) for i, key in enumerate(keys) if key.startswith(AUTHOR)]
+    author_id = keys.index("author_id")
+    return [
+        view(
+            **{key: row[i] for i, key in own},
+            author=ProfileView(id=row[author_id], **{key: row[i] for i, key in author}),
+        )
+        for row in result
+    ]
+
+
+def article_views(result: Result[Any]) -> list[ArticleView]:
+    views = _views(result, ArticleView)
+    for article in views:
+        article.tag_list = sorted(article.tag_list or ())
     return views
 
 
-def article_rows(viewer: User | None, *, with_body: bool = False) -> Select[Any]:
+def article_rows(*, with_body: bool = False) -> Select[Any]:
     """Visible articles with their author, counts, flags and tags, in one statement."""
     columns = ARTICLE_COLUMNS if with_body else LIST_COLUMNS
-    return visible_articles(viewer, *columns).join(User, User.id == Article.author_id)
+    return visible_articles(*columns).join(User, User.id == Article.author_id)
+
+
+# One article by its slug (the bound parameter ``slug``).
+ARTICLE_BY_SLUG = article_rows(with_body=True).where(Article.slug == bindparam("slug"))
+ARTICLE_ID_BY_SLUG = visible_articles(Article.id).where(Article.slug == bindparam("slug"))
+
+# The list filters, each a condition on the bound parameter of its name (``feed`` on the
+# reader). They are correlated EXISTS tests, so the database walks the newest-first index and
+# stops after one page instead of sorting every match.
+_writer, _fan = aliased(User), aliased(User)
+FILTERS: dict[str, ColumnElement[bool]] = {
+    "tag": (
+        select(article_tags.c.article_id)
+        .join(Tag, Tag.id == article_tags.c.tag_id)
+        .where(article_tags.c.article_id == Article.id, Tag.name == bindparam("tag"))
+        .exists()
+    ),
+    "author": Article.author_id
+    == select(_writer.id).where(_writer.username == bindparam("author")).scalar_subquery(),
+    "favorited": (
+        select(favorites.c.article_id)
+        .join(_fan, _fan.id == favorites.c.user_id)
+        .where(favorites.c.article_id == Article.id, _fan.username == bindparam("favorited"))
+        .exists()
+    ),
+    "feed": Article.author_id.in_(
+        select(follows.c.followed_id).where(follows.c.follower_id == VIEWER)
+    ),
+}
+
+
+@cache
+def page_statements(filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]:
+    """(the total, one page newest first) of the articles passing the named ``FILTERS``, with
+    ``limit`` and ``offset`` bound; built once for each combination of filters."""
+    conditions = [FILTERS[name] for name in filters]
+    total = visible_articles(func.count(Article.id)).where(*conditions)
+    page = (
+        article_rows()
+        .where(*conditions)
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return total, page
+
+
+POPULAR_TAGS = (
+    visible_articles(Tag.name)
+    .join(article_tags, article_tags.c.article_id == Article.id)
+    .join(Tag, Tag.id == article_tags.c.tag_id)
+    .group_by(Tag.id, Tag.name)
+    .order_by(func.count().desc(), Tag.name)
+    .limit(bindparam("limit"))
+)
 
 
 # --- comments --------------------------------------------------------------------------------
@@ -155,19 +229,21 @@ class CommentView(SimpleNamespace):
     author: ProfileView
 
 
-def comment_rows(viewer: User | None) -> Select[Any]:
+def comment_rows() -> Select[Any]:
     """Comments on visible articles, with their author's profile."""
     return (
-        visible_articles(viewer, *COMMENT_COLUMNS)
+        visible_articles(*COMMENT_COLUMNS)
         .join(Comment, Comment.article_id == Article.id)
         .join(User, User.id == Comment.author_id)
     )
 
 
-def comment_views(rows: list[Row[Any]]) -> list[CommentView]:
-    views = []
-    for row in rows:
-        fields = {k: v for k, v in row._mapping.items() if not k.startswith(AUTHOR)}
-        fields["author"] = profile_view(row, row.author_id, prefix=AUTHOR)
-        views.append(CommentView(**fields))
-    return views
+# Oldest first, as a conversation reads; one comment by its ``comment_id``.
+COMMENTS_BY_SLUG = (
+    comment_rows().where(Article.slug == bindparam("slug")).order_by(Comment.created_at, Comment.id)
+)
+COMMENT_BY_ID = comment_rows().where(Comment.id == bindparam("comment_id"))
+
+
+def comment_views(result: Result[Any]) -> list[CommentView]:
+    return _views(result, CommentView)

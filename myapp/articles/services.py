@@ -10,28 +10,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from myapp.articles.markdown import render_markdown
-from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
+from myapp.articles.models import Article, Comment, Tag, favorites
 from myapp.articles.queries import (
+    ARTICLE_BY_SLUG,
+    ARTICLE_ID_BY_SLUG,
+    COMMENT_BY_ID,
+    COMMENTS_BY_SLUG,
+    POPULAR_TAGS,
     ArticleView,
     CommentView,
-    article_rows,
     article_views,
-    comment_rows,
     comment_views,
+    page_statements,
     viewer_id,
-    visible_articles,
 )
 from myapp.caching import cached
 from myapp.database import commit_with_retry
 from myapp.errors import Forbidden, NotFound
 from myapp.extensions import db
 from myapp.models import utcnow
-from myapp.users.models import User, follows
+from myapp.users.models import User
 
 SLUG_MAX = 80
 
@@ -46,80 +49,47 @@ class ArticlePage:
 
 
 def _page(
-    filters: list[Any], viewer: User | None, limit: int, offset: int, count_key: Any = None
+    filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
 ) -> ArticlePage:
-    """A page of visible articles, newest first. With a ``count_key`` (viewer-independent
-    filters only) the total may come from the cache: counting 100,000 rows is a list's slow part.
-    """
+    """A page of visible articles passing ``filters`` (``queries.FILTERS`` and their values),
+    newest first. With ``cache_total`` (viewer-independent filters) the total may come from
+    the cache, keyed by the filters themselves: counting 100,000 rows is a list's slow part."""
+    total_statement, page_statement = page_statements(tuple(sorted(filters)))
+    params = {"viewer_id": viewer_id(viewer), **filters}
 
     def count() -> int:
-        query = visible_articles(viewer, func.count(Article.id)).where(*filters)
-        return db.session.scalar(query) or 0
+        return db.session.scalar(total_statement, params) or 0
 
-    total = cached("article-count", count, count_key) if count_key is not None else count()
+    total = cached("article-count", count, sorted(filters.items())) if cache_total else count()
     if total <= offset:
         return ArticlePage([], total)
-    query = (
-        article_rows(viewer)
-        .where(*filters)
-        .order_by(Article.created_at.desc(), Article.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = db.session.execute(query, {"viewer_id": viewer_id(viewer)}).all()
-    return ArticlePage(article_views(rows), total)
-
-
-def _tagged(name: str) -> Any:
-    return (
-        select(article_tags.c.article_id)
-        .join(Tag, Tag.id == article_tags.c.tag_id)
-        .where(article_tags.c.article_id == Article.id, Tag.name == name)
-        .exists()
-    )
-
-
-def _written_by(username: str) -> Any:
-    writer = aliased(User)
-    return (
-        Article.author_id == select(writer.id).where(writer.username == username).scalar_subquery()
-    )
-
-
-def _favorited_by(username: str) -> Any:
-    fan = aliased(User)
-    return (
-        select(favorites.c.article_id)
-        .join(fan, fan.id == favorites.c.user_id)
-        .where(favorites.c.article_id == Article.id, fan.username == username)
-        .exists()
-    )
-
-
-# The list filters: each argument of list_articles names one. Filters are correlated EXISTS
-# tests, so the database can walk the newest-first index and stop after one page.
-FILTERS = {"tag": _tagged, "author": _written_by, "favorited": _favorited_by}
+    result = db.session.execute(page_statement, params | {"limit": limit, "offset": offset})
+    return ArticlePage(article_views(result), total)
 
 
 def list_articles(
-    viewer: User | None, *, limit: int = 20, offset: int = 0, **filters: str | None
+    viewer: User | None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    tag: str | None = None,
+    author: str | None = None,
+    favorited: str | None = None,
 ) -> ArticlePage:
-    """Newest first; the filters (``FILTERS``) combine, and an unknown value matches nothing."""
-    given = {name: value for name, value in filters.items() if value is not None}
-    conditions = [FILTERS[name](value) for name, value in given.items()]
-    # The cached total is keyed by the filters themselves.
-    return _page(conditions, viewer, limit, offset, count_key=sorted(given.items()))
+    """Newest first; the filters combine, and an unknown value matches nothing."""
+    given = {"tag": tag, "author": author, "favorited": favorited}
+    filters = {name: value for name, value in given.items() if value is not None}
+    return _page(filters, viewer, limit, offset, cache_total=True)
 
 
 def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
     """Articles by the authors the viewer follows, newest first."""
-    followed = select(follows.c.followed_id).where(follows.c.follower_id == viewer.id)
-    return _page([Article.author_id.in_(followed)], viewer, limit, offset)
+    return _page({"feed": None}, viewer, limit, offset, cache_total=False)
 
 
 def get_article(slug: str, viewer: User | None) -> ArticleView:
-    query = article_rows(viewer, with_body=True).where(Article.slug == slug)
-    views = article_views(db.session.execute(query, {"viewer_id": viewer_id(viewer)}).all())
+    params = {"viewer_id": viewer_id(viewer), "slug": slug}
+    views = article_views(db.session.execute(ARTICLE_BY_SLUG, params))
     if not views:
         raise NotFound("article", "not found")
     return views[0]
@@ -127,15 +97,8 @@ def get_article(slug: str, viewer: User | None) -> ArticleView:
 
 def popular_tags(limit: int) -> list[str]:
     """Tags on articles anyone may see, most used first (cached until the content changes)."""
-    query = (
-        visible_articles(None, Tag.name)
-        .join(article_tags, article_tags.c.article_id == Article.id)
-        .join(Tag, Tag.id == article_tags.c.tag_id)
-        .group_by(Tag.id, Tag.name)
-        .order_by(func.count().desc(), Tag.name)
-        .limit(limit)
-    )
-    return cached("tags", lambda: list(db.session.scalars(query)), limit)
+    params = {"viewer_id": 0, "limit": limit}
+    return cached("tags", lambda: list(db.session.scalars(POPULAR_TAGS, params)), limit)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -175,7 +138,8 @@ def get_own_article(viewer: User, slug: str) -> Article:
 
 def _article_id(slug: str, viewer: User | None) -> int:
     """The id of the article ``viewer`` may see under ``slug`` (NotFound otherwise)."""
-    article_id = db.session.scalar(visible_articles(viewer, Article.id).where(Article.slug == slug))
+    params = {"viewer_id": viewer_id(viewer), "slug": slug}
+    article_id = db.session.scalar(ARTICLE_ID_BY_SLUG, params)
     if article_id is None:
         raise NotFound("article", "not found")
     return article_id
@@ -257,10 +221,8 @@ def unfavorite(viewer: User, slug: str) -> ArticleView:
 
 def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
     """Oldest first, as a conversation reads."""
-    query = (
-        comment_rows(viewer).where(Article.slug == slug).order_by(Comment.created_at, Comment.id)
-    )
-    comments = comment_views(db.session.execute(query, {"viewer_id": viewer_id(viewer)}).all())
+    params = {"viewer_id": viewer_id(viewer), "slug": slug}
+    comments = comment_views(db.session.execute(COMMENTS_BY_SLUG, params))
     if not comments:
         _article_id(slug, viewer)  # none, or no such article? (NotFound)
     return comments
@@ -270,8 +232,8 @@ def add_comment(viewer: User, slug: str, body: str) -> CommentView:
     comment = Comment(article_id=_article_id(slug, viewer), author_id=viewer.id, body=body)
     db.session.add(comment)
     db.session.commit()
-    query = comment_rows(viewer).where(Comment.id == comment.id)
-    return comment_views(db.session.execute(query, {"viewer_id": viewer.id}).all())[0]
+    params = {"viewer_id": viewer.id, "comment_id": comment.id}
+    return comment_views(db.session.execute(COMMENT_BY_ID, params))[0]
 
 
 def delete_comment(viewer: User, slug: str, comment_id: int) -> None:

@@ -4,10 +4,10 @@ from them. Articles and comments select their author's profile with the same fun
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row
+from sqlalchemy import ColumnElement, Integer, Row, bindparam, exists, select
 
 from myapp.serialization import source_attributes
-from myapp.users.models import User
+from myapp.users.models import User, follows
 from myapp.users.schemas import ProfileSchema
 
 FOLLOWING = "following"  # computed per viewer; every other profile field is a User column
@@ -32,3 +32,15 @@ def profile_columns(following: ColumnElement[bool], prefix: str = "") -> list[An
 def profile_view(row: Row[Any], user_id: int, prefix: str = "") -> ProfileView:
     fields = {name: getattr(row, prefix + name) for name in PROFILE_FIELDS}
     return ProfileView(id=user_id, following=bool(getattr(row, prefix + FOLLOWING)), **fields)
+
+
+# One profile by ``username``, as the reader ``viewer_id`` (0 for nobody) sees it.
+PROFILE_BY_USERNAME = select(
+    User.id,
+    *profile_columns(
+        exists().where(
+            follows.c.follower_id == bindparam("viewer_id", type_=Integer),
+            follows.c.followed_id == User.id,
+        )
+    ),
+).where(User.username == bindparam("username"))

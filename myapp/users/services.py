@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.database import commit_with_retry
@@ -12,7 +12,7 @@ from myapp.identity import email_lookup_key, normalize_email, username_key
 from myapp.models import random_key
 from myapp.users.models import User, follows
 from myapp.users.passwords import hash_password, needs_rehash, verify_password
-from myapp.users.queries import ProfileView, profile_columns, profile_view
+from myapp.users.queries import PROFILE_BY_USERNAME, ProfileView, profile_view
 
 
 def _check_unique(username: str | None, email: str | None, exclude_id: int | None = None) -> None:
@@ -150,11 +150,8 @@ def sign_out_everywhere(user: User) -> None:
 
 
 def get_profile(username: str, viewer: User | None) -> ProfileView:
-    following = exists().where(
-        follows.c.follower_id == (viewer.id if viewer else 0), follows.c.followed_id == User.id
-    )
-    query = select(User.id, *profile_columns(following)).where(User.username == username)
-    row = db.session.execute(query).first()
+    params = {"viewer_id": viewer.id if viewer else 0, "username": username}
+    row = db.session.execute(PROFILE_BY_USERNAME, params).first()
     if row is None:
         raise NotFound("profile", "not found")
     return profile_view(row, row.id)

@@ -1,12 +1,13 @@
 """How articles and comments are read: what a reader may see, and the columns the output schemas
 name, in one statement a page.
 
-Every read starts from ``visible_articles(viewer)``: the one place that says which articles a
-viewer may see (later: published only, not hidden by a moderator, author not suspended). The
+Every read starts from ``visible_articles``: the one place that says which articles a reader
+may see (later: published only, not hidden by a moderator, author not suspended). The
 columns come from the schemas (``ArticleSchema``, ``CommentSchema``, ``ProfileSchema``): a field
 that is a column of the model is selected by its name, the computed ones are defined below. So
 adding a column to an article and a field to ``ArticleListItemSchema`` is all it takes to show it
-in the API, its OpenAPI document and the pages.
+in the API, its OpenAPI document and the pages. Every statement is built once, at import, with
+its values bound at execution.
 """
 
 from functools import cache
@@ -25,7 +26,7 @@ from myapp.users.models import User, follows
 from myapp.users.queries import ProfileView, profile_columns
 
 # Reads select plain columns (no ORM entities to build) with the viewer as a bound parameter
-# (0 for nobody), so SQLAlchemy compiles each statement shape once and reuses it.
+# (0 for nobody), so each statement is built, keyed and compiled once.
 VIEWER = bindparam("viewer_id", type_=Integer)
 AUTHOR = "author__"  # the prefix of the author's profile columns (not author_id's)
 

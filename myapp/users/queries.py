@@ -29,9 +29,9 @@ def profile_columns(following: ColumnElement[bool], prefix: str = "") -> list[An
     ]
 
 
-def profile_view(row: Row[Any], user_id: int, prefix: str = "") -> ProfileView:
-    fields = {name: getattr(row, prefix + name) for name in PROFILE_FIELDS}
-    return ProfileView(id=user_id, following=bool(getattr(row, prefix + FOLLOWING)), **fields)
+def profile_view(row: Row[Any], user_id: int) -> ProfileView:
+    fields = {name: getattr(row, name) for name in PROFILE_FIELDS}
+    return ProfileView(id=user_id, following=bool(getattr(row, FOLLOWING)), **fields)
 
 
 # One profile by ``username``, as the reader ``viewer_id`` (0 for nobody) sees it.

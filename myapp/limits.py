@@ -6,8 +6,9 @@ memory otherwise. The limits are settings (``RATELIMIT_SIGN_IN`` ...); ``RATELIM
 turns them all off. A limiter store that fails falls back to memory rather than failing requests.
 
 Flask-Limiter keeps its state on its one ``Limiter`` object, shared by every app in the process,
-so each limit asks its own app's ``RATELIMIT_ENABLED`` when it is checked (``exempt_when``):
-apps with and without limits (as in the tests) can share a process.
+so each limit asks its own app's ``RATELIMIT_ENABLED`` when it is checked (``exempt_when``) and
+puts its app's key prefix in its key: apps with and without limits (as in the tests) can share a
+process without sharing counters.
 """
 
 import contextlib
@@ -38,11 +39,14 @@ def _limit(
     exempt_when: Callable[[], bool] | None = None,
     **options: Any,
 ) -> Callable[[View], View]:
-    """One shared limit whose amounts come from the app's ``setting``; off with the switch."""
+    """One shared limit whose amounts come from the app's ``setting``; off with the switch.
+
+    The key carries the app's ``RATELIMIT_KEY_PREFIX`` itself: Flask-Limiter keeps the first
+    app's prefix for every app in the process."""
     return limiter.shared_limit(
         lambda: current_app.config[setting],
         scope=scope,
-        key_func=key_func,
+        key_func=lambda: f"{current_app.config['RATELIMIT_KEY_PREFIX']}/{key_func()}",
         exempt_when=(lambda: _limits_off() or exempt_when()) if exempt_when else _limits_off,
         error_message=_try_again,
         **options,

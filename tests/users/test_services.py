@@ -87,28 +87,22 @@ def test_register_compares_emails_case_insensitively(ctx):
     assert error.value.messages == {"email": ["has already been taken"]}
 
 
-def test_register_losing_a_race_once_is_retried_and_reports_the_taken_username(ctx, monkeypatch):
+@pytest.mark.parametrize(
+    ("lost", "checks"),
+    [
+        (1, 2),  # the INSERT failed once; the retry's own check found the name taken
+        (3, 4),  # commit_with_retry's 3 attempts all lost; register re-checked after them
+    ],
+)
+def test_register_losing_races_reports_the_taken_username(ctx, monkeypatch, lost, checks):
     users.register("ann", "ann@example.com", "correct-horse")
-    calls = lose_the_uniqueness_check(monkeypatch, times=1)
+    calls = lose_the_uniqueness_check(monkeypatch, times=lost)
 
     with pytest.raises(Conflict) as error:
         users.register("ann", "other@example.com", "correct-horse")
 
     assert error.value.messages == {"username": ["has already been taken"]}
-    assert len(calls) == 2  # the INSERT failed, the retry's check found the name taken
-    assert users.count_users() == 1
-
-
-def test_register_losing_every_race_reports_the_taken_username(ctx, monkeypatch):
-    users.register("ann", "ann@example.com", "correct-horse")
-    # commit_with_retry makes 3 attempts; all of them lose, then register re-checks.
-    calls = lose_the_uniqueness_check(monkeypatch, times=3)
-
-    with pytest.raises(Conflict) as error:
-        users.register("ann", "other@example.com", "correct-horse")
-
-    assert error.value.messages == {"username": ["has already been taken"]}
-    assert len(calls) == 4
+    assert len(calls) == checks
     assert users.count_users() == 1
 
 

@@ -42,6 +42,11 @@ class SessionInterface(SecureCookieSessionInterface):
         return request.is_secure or super().get_cookie_secure(app)
 
 
+def _same(expected: str, given: str) -> bool:
+    """Compare secrets in constant time (bytes: compare_digest refuses non-ASCII text)."""
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
 def load_session_user(session_id: str) -> User | None:
     """The user named by a session cookie, unless it was revoked since it was set: by signing
     out, "sign out everywhere" or a new password (each replaces a key ``get_id`` carries)."""
@@ -49,7 +54,7 @@ def load_session_user(session_id: str) -> User | None:
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
     user = get_user(int(user_id))
-    if user is None or not hmac.compare_digest(user.get_id(), session_id):
+    if user is None or not _same(user.get_id(), session_id):
         return None
     return user
 
@@ -68,17 +73,16 @@ def load_token_user(request: Request) -> User | None:
         raise Unauthorized("must be sent as 'Authorization: Token <token>'")
     claims = read_token(token.strip())
     user = get_user(claims.user_id) if claims else None
-    if user is None or not hmac.compare_digest(user.credentials_key, claims.credentials_key):
+    if user is None or not _same(user.credentials_key, claims.credentials_key):
         raise Unauthorized("is invalid or expired")
-    g.api_token = token.strip()
+    g.api_token = (token.strip(), claims)
     return user
 
 
 def token_for(user: User) -> str:
     """The token to answer with: the one this request presented while it is still valid (so a
     token's lifetime is never extended), else a new one (after sign-in or a password change)."""
-    presented = g.get("api_token")
-    claims = read_token(presented) if presented else None
+    presented, claims = g.get("api_token", (None, None))
     if claims and claims.user_id == user.id and claims.credentials_key == user.credentials_key:
         return presented
     return issue_token(user)

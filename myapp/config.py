@@ -46,8 +46,7 @@ def instance_secret_key(instance_path: str) -> str:
     return key
 
 
-# The testing key below, and any key an attacker could guess, is refused in production.
-PUBLIC_KEYS = {"testing-secret-key-not-for-production-use-0123456789"}
+# Any key an attacker could guess is refused in production (and TestingConfig's, published here).
 MIN_SECRET_KEY_ENTROPY_BITS = 80
 
 
@@ -59,7 +58,7 @@ def check_production_secret_key(key: str | None, min_length: int) -> None:
             f"SECRET_KEY must be set to a random value of at least {min_length} characters "
             f"in production, {advice}"
         )
-    if key in PUBLIC_KEYS:
+    if key == TestingConfig.SECRET_KEY:
         raise RuntimeError(f"SECRET_KEY is the published testing key; make your own, {advice}")
     # Shannon entropy of the key's own characters: a crude bound, but it catches "a" * 32,
     # "abcabc..." and words repeated, which a real random key never resembles.

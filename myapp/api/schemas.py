@@ -17,7 +17,7 @@ from myapp.articles.schemas import (
     CommentSchema,
 )
 from myapp.schemas import InputSchema
-from myapp.serialization import dumper
+from myapp.serialization import dumper, source_attributes
 from myapp.users.schemas import (
     LoginSchema,
     ProfileSchema,
@@ -27,7 +27,8 @@ from myapp.users.schemas import (
 )
 
 ENVELOPE_KEYS = {"user", "article", "comment"}
-USER_FIELDS = {"username", "email", "password", "bio", "image"}
+# The keys of a user update, for a body sent without its envelope.
+USER_FIELDS = {field.data_key or name for name, field in UserUpdateSchema().load_fields.items()}
 MISSING = {"required": "is missing", "type": "must be an object"}
 
 
@@ -114,7 +115,10 @@ def profile_body(profile: Any) -> dict[str, Any]:
     return dumper(ProfileBody)({"profile": profile})
 
 
+USER_COLUMNS = [name for name in source_attributes(UserSchema).values() if name != "token"]
+
+
 def user_body(user: Any, token: str) -> dict[str, Any]:
     """The signed-in user with a token (which the user row does not hold)."""
-    fields = {name: getattr(user, name) for name in ("email", "username", "bio", "image")}
-    return dumper(UserBody)({"user": fields | {"token": token}})
+    signed_in = {name: getattr(user, name) for name in USER_COLUMNS} | {"token": token}
+    return dumper(UserBody)({"user": signed_in})

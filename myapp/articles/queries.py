@@ -14,7 +14,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Integer, Result, Select, bindparam, exists, func, select
+from sqlalchemy import JSON, ColumnElement, Result, Select, bindparam, exists, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -23,11 +23,10 @@ from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
 from myapp.articles.schemas import ArticleListItemSchema, ArticleSchema, CommentSchema
 from myapp.serialization import source_attributes
 from myapp.users.models import User, follows
-from myapp.users.queries import ProfileView, profile_columns
+from myapp.users.queries import VIEWER, ProfileView, profile_columns
 
 # Reads select plain columns (no ORM entities to build) with the viewer as a bound parameter
-# (0 for nobody), so each statement is built, keyed and compiled once.
-VIEWER = bindparam("viewer_id", type_=Integer)
+# (VIEWER, 0 for nobody), so each statement is built, keyed and compiled once.
 AUTHOR = "author__"  # the prefix of the author's profile columns (not author_id's)
 
 
@@ -89,16 +88,13 @@ COMPUTED: dict[str, ColumnElement[Any]] = {
         .scalar_subquery()
     ),
 }
-FOLLOWING_AUTHOR = exists().where(
-    follows.c.follower_id == VIEWER, follows.c.followed_id == Article.author_id
-)
 
 
 def _article_columns(schema: type, *extra: Any) -> tuple[Any, ...]:
     columns = [Article.id, Article.author_id, *extra]
     for attribute in source_attributes(schema).values():
         if attribute == "author":
-            columns += profile_columns(FOLLOWING_AUTHOR, prefix=AUTHOR)
+            columns += profile_columns(Article.author_id, prefix=AUTHOR)
         elif attribute in COMPUTED:
             columns.append(COMPUTED[attribute].label(attribute))
         else:
@@ -205,16 +201,12 @@ POPULAR_TAGS = (
 
 # --- comments --------------------------------------------------------------------------------
 
-FOLLOWING_COMMENTER = exists().where(
-    follows.c.follower_id == VIEWER, follows.c.followed_id == Comment.author_id
-)
-
 
 def _comment_columns() -> tuple[Any, ...]:
     columns: list[Any] = [Comment.author_id]
     for attribute in source_attributes(CommentSchema).values():
         if attribute == "author":
-            columns += profile_columns(FOLLOWING_COMMENTER, prefix=AUTHOR)
+            columns += profile_columns(Comment.author_id, prefix=AUTHOR)
         else:
             columns.append(getattr(Comment, attribute))
     return tuple(columns)

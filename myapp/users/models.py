@@ -1,9 +1,10 @@
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship, validates
 
 from myapp.extensions import db
+from myapp.identity import username_key
 
 if TYPE_CHECKING:
     from myapp.articles.models import Article, Comment
@@ -50,7 +51,8 @@ class User(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
     # The name with case, width and separators folded away: "Alice", "alice." and "ａｌｉｃｅ"
-    # share one, so no one can register a look-alike of another's name (users/identity.py).
+    # share one, so no one can register a look-alike of another's name (myapp/identity.py).
+    # Kept in step with the username by _derive_username_key.
     username_key: Mapped[str] = mapped_column(CaseSensitiveString(40), unique=True)
     # Stored lower-cased, so the unique constraint compares case-insensitively on every backend.
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -81,6 +83,11 @@ class User(Timestamps, db.Model):
     is_active = True
     is_authenticated = True
     is_anonymous = False
+
+    @validates("username")
+    def _derive_username_key(self, _: str, username: str) -> str:
+        self.username_key = username_key(username)
+        return username
 
     def get_id(self) -> str:
         return f"{self.id}:{self.credentials_key}:{self.session_key}"

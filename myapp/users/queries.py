@@ -10,6 +10,8 @@ from myapp.serialization import source_attributes
 from myapp.users.models import User, follows
 from myapp.users.schemas import ProfileSchema
 
+# The reader of a statement, 0 for nobody: a bound parameter, so statements are built once.
+VIEWER = bindparam("viewer_id", type_=Integer)
 FOLLOWING = "following"  # computed per viewer; every other profile field is a User column
 PROFILE_FIELDS = [a for a in source_attributes(ProfileSchema).values() if a != FOLLOWING]
 
@@ -21,8 +23,10 @@ class ProfileView(SimpleNamespace):
     following: bool
 
 
-def profile_columns(following: ColumnElement[bool], prefix: str = "") -> list[Any]:
-    """The profile's columns, labelled ``<prefix><field>``, with ``following`` computed."""
+def profile_columns(user_id: ColumnElement[int], prefix: str = "") -> list[Any]:
+    """The profile columns of the user ``user_id`` names, labelled ``<prefix><field>``, with
+    ``following`` computed for the reader ``VIEWER``."""
+    following = exists().where(follows.c.follower_id == VIEWER, follows.c.followed_id == user_id)
     return [
         *(getattr(User, name).label(prefix + name) for name in PROFILE_FIELDS),
         following.label(prefix + FOLLOWING),
@@ -35,12 +39,6 @@ def profile_view(row: Row[Any], user_id: int) -> ProfileView:
 
 
 # One profile by ``username``, as the reader ``viewer_id`` (0 for nobody) sees it.
-PROFILE_BY_USERNAME = select(
-    User.id,
-    *profile_columns(
-        exists().where(
-            follows.c.follower_id == bindparam("viewer_id", type_=Integer),
-            follows.c.followed_id == User.id,
-        )
-    ),
-).where(User.username == bindparam("username"))
+PROFILE_BY_USERNAME = select(User.id, *profile_columns(User.id)).where(
+    User.username == bindparam("username")
+)

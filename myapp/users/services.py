@@ -42,12 +42,7 @@ def register(username: str, email: str, password: str) -> User:
 
     def create() -> User:
         _check_unique(username, email)
-        user = User(
-            username=username,
-            username_key=username_key(username),
-            email=email,
-            password_hash=password_hash,
-        )
+        user = User(username=username, email=email, password_hash=password_hash)
         db.session.add(user)
         return user
 
@@ -120,8 +115,6 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
         for field in ("username", "email", "bio", "image"):
             if field in changes:
                 setattr(user, field, changes[field])
-        if "username" in changes:
-            user.username_key = username_key(changes["username"])
         if password_hash is not None:
             _replace_password(user, password_hash)
         db.session.commit()

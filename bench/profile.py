@@ -23,6 +23,7 @@ def main() -> None:
     os.environ.update(
         {
             "APP_ENV": "production",
+            "PUBLIC_URL": "http://127.0.0.1:8000",
             "SECRET_KEY": "profile-secret-key-0123456789abcdef0123",
             "DATABASE_URL": f"sqlite:///{workdir}/profile.db",
             "RATELIMIT_ENABLED": "false",

@@ -139,6 +139,7 @@ def server_env(database_url: str, redis_url: str | None, port: int, workdir: Pat
     }
     env |= {
         "APP_ENV": "production",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",

@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_worker(app)
     return app
 
 
@@ -178,6 +179,13 @@ def refuse_nul_characters() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from myapp.commands import seed
+    from myapp.commands import notifications, seed
 
     app.cli.add_command(seed)
+    app.cli.add_command(notifications)
+
+
+def register_worker(app: Flask) -> None:
+    from myapp.worker import celery_init_app
+
+    celery_init_app(app)

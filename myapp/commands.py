@@ -110,3 +110,46 @@ def seed(
         f"Seeded {len(people)} users, {len(slugs)} articles, {comment_count} comments. "
         f"Sign in as {people[0].email} with password {DEMO_PASSWORD!r}."
     )
+
+
+@click.group("notifications")
+def notifications() -> None:
+    """The email outbox: what failed, and sending it again."""
+
+
+@notifications.command("failed")
+@click.option("--limit", default=100, show_default=True)
+@with_appcontext
+def failed_notifications(limit: int) -> None:
+    """List the emails that gave up after their retries."""
+    from myapp.notifications import services as outbox
+
+    rows = outbox.failed(limit)
+    if not rows:
+        click.echo("No failed notifications.")
+    for row in rows:
+        click.echo(
+            f"{row.id}\t{row.kind}\tto user {row.recipient_id}\t{row.attempts} attempts\t"
+            f"{row.created_at:%Y-%m-%d %H:%M}Z\t{row.last_error or ''}"
+        )
+
+
+@notifications.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "retry_all", is_flag=True, help="Every failed notification.")
+@with_appcontext
+def retry_notifications(ids: tuple[int, ...], retry_all: bool) -> None:
+    """Send failed notifications (IDS, or --all) again."""
+    from myapp.notifications import services as outbox
+    from myapp.tasks import deliver_notification
+    from myapp.worker import queue
+
+    if bool(ids) == retry_all:
+        raise click.UsageError("give the ids to retry, or --all")
+    retried, to_queue = outbox.retry(None if retry_all else list(ids))
+    for notification_id in to_queue:
+        queue(deliver_notification, notification_id)
+    missing = set(ids) - set(retried)
+    click.echo(f"Queued {len(retried)} notification(s) again.")
+    if missing:
+        click.echo(f"Not failed (or no such id): {', '.join(map(str, sorted(missing)))}", err=True)

@@ -140,6 +140,30 @@ class Config:
     METRICS_ENABLED = True
     METRICS_ALLOWED_NETWORKS = "127.0.0.0/8,::1/128"
 
+    # The worker (myapp/worker.py, myapp/tasks.py). Broker: CELERY_BROKER_URL, else REDIS_URL,
+    # else a SQLite file in the instance folder.
+    CELERY_BROKER_URL = None
+    # The broker queue the site's tasks go through: sites (or test runs) sharing a broker give
+    # each theirs.
+    WORKER_QUEUE = "conduit"
+    CELERY_TASK_ALWAYS_EAGER = False  # run tasks in the caller: unit tests only
+    WORKER_CONCURRENCY = 4  # threads per worker
+    WORKER_METRICS_PORT = 9808  # the worker's own /metrics on 127.0.0.1; 0: none
+    PUBLISH_INTERVAL_SECONDS = 30.0  # beat publishes due articles this often
+    OUTBOX_SWEEP_SECONDS = 30.0  # ...and re-queues notifications the broker never got
+
+    # Email (myapp/notifications/). Without SMTP_URL, messages are written to instance/mail/.
+    SMTP_URL = None  # smtp://user:pass@host:587 (STARTTLS when offered), smtps://... for TLS
+    SMTP_TIMEOUT_SECONDS = 10.0
+    MAIL_FROM = "Conduit <conduit@localhost>"
+    NOTIFICATION_MAX_ATTEMPTS = 6
+    NOTIFICATION_RETRY_SECONDS = 30.0  # the first retry's wait; each later one doubles it
+    NOTIFICATION_LEASE_SECONDS = 120.0  # a claimed delivery unfinished after this is retried
+    ARTICLE_DIGEST_SECONDS = 3600.0  # at most one "new articles" email per follower this often
+    PASSWORD_RESET_TTL_SECONDS = 3600
+    RATELIMIT_PASSWORD_RESET = "5 per hour;20 per day"
+    RATELIMIT_PASSWORD_RESET_CONFIRM = "10 per hour"
+
     POPULAR_TAGS_LIMIT = 20
     PAGE_SIZE = 10  # articles per page on the HTML pages
 
@@ -163,6 +187,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False  # a test that checks limits turns them on
+    CELERY_TASK_ALWAYS_EAGER = True  # a test that runs a real worker turns it off
+    WORKER_METRICS_PORT = 0
     # Tests create many users; a cheap hash keeps the suite fast. Production uses the class default.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 64
@@ -192,11 +218,21 @@ SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
         "SECRET_KEY", "REDIS_URL", "CACHE_TYPE", "CORS_ORIGINS", "PUBLIC_URL", "LOG_FORMAT",
         "LOG_LEVEL", "METRICS_ALLOWED_NETWORKS", "RATELIMIT_SIGN_IN", "RATELIMIT_SIGN_IN_FAILURES",
         "RATELIMIT_SIGN_IN_ACCOUNT", "RATELIMIT_SIGN_UP", "RATELIMIT_PASSWORD_CHANGE",
-        "RATELIMIT_NEW_ARTICLE", "RATELIMIT_NEW_COMMENT",
+        "RATELIMIT_NEW_ARTICLE", "RATELIMIT_NEW_COMMENT", "RATELIMIT_PASSWORD_RESET",
+        "RATELIMIT_PASSWORD_RESET_CONFIRM", "CELERY_BROKER_URL", "WORKER_QUEUE", "SMTP_URL",
+        "MAIL_FROM",
     ),
-    int: ("CACHE_DEFAULT_TIMEOUT", "API_TOKEN_TTL_SECONDS", "ARGON2_MAX_CONCURRENT", "PROXY_COUNT"),
-    float: ("CACHE_RETRY_SECONDS",),
-    parse_bool: ("RATELIMIT_ENABLED", "METRICS_ENABLED"),
+    int: (
+        "CACHE_DEFAULT_TIMEOUT", "API_TOKEN_TTL_SECONDS", "ARGON2_MAX_CONCURRENT", "PROXY_COUNT",
+        "WORKER_CONCURRENCY", "WORKER_METRICS_PORT", "NOTIFICATION_MAX_ATTEMPTS",
+        "PASSWORD_RESET_TTL_SECONDS",
+    ),
+    float: (
+        "CACHE_RETRY_SECONDS", "PUBLISH_INTERVAL_SECONDS", "OUTBOX_SWEEP_SECONDS",
+        "SMTP_TIMEOUT_SECONDS", "NOTIFICATION_RETRY_SECONDS", "NOTIFICATION_LEASE_SECONDS",
+        "ARTICLE_DIGEST_SECONDS",
+    ),
+    parse_bool: ("RATELIMIT_ENABLED", "METRICS_ENABLED", "CELERY_TASK_ALWAYS_EAGER"),
 }  # fmt: skip
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "SQLALCHEMY_DATABASE_URI": ("DATABASE_URL", normalize_database_url),
@@ -234,6 +270,11 @@ def _derive(config: FlaskConfig, instance_path: str) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if config["APP_ENV"] == "production":
         check_production_secret_key(config.get("SECRET_KEY"), config["MIN_SECRET_KEY_LENGTH"])
+        if not config.get("PUBLIC_URL"):
+            # Emails carry links to the site: they must never be built from a request's Host.
+            raise RuntimeError(
+                "PUBLIC_URL must be set in production, e.g. https://conduit.example.org"
+            )
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(instance_path)
     if config.get("PUBLIC_URL") and not config.get("TRUSTED_HOSTS"):

@@ -176,3 +176,11 @@ password_change = _apply(
 )
 new_article = _apply(_limits("article", "RATELIMIT_NEW_ARTICLE", _account, **POST))
 new_comment = _apply(_limits("comment", "RATELIMIT_NEW_COMMENT", _account, **POST))
+# Asking for a reset email: per client and per email address. Using a link: per client (the
+# link is signed, so guessing is hopeless; the limit bounds the password hashing it costs).
+password_reset = _apply(
+    _limits("password-reset", "RATELIMIT_PASSWORD_RESET", _account_by_email, **POST)
+)
+password_reset_confirm = _limit(
+    "RATELIMIT_PASSWORD_RESET_CONFIRM", "password-reset-confirm:client", get_remote_address, **POST
+)

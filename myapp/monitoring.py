@@ -7,12 +7,15 @@
   only request log: gunicorn's access log is off unless ``GUNICORN_ACCESSLOG`` turns it on.
 - A body sent without ``Content-Length`` (chunked) over ``MAX_CONTENT_LENGTH`` gets 413, as one
   with a ``Content-Length`` does.
-- ``/healthz``: the process answers. ``/readyz``: the database and the cache answer (503 if not).
+- ``/healthz``: the process answers. ``/readyz``: the database, the cache and the worker's broker
+  answer (503 if not).
 - ``/metrics``: Prometheus request counts and latencies by endpoint and status, from every
   gunicorn worker (``PROMETHEUS_MULTIPROC_DIR``, which must be an absolute folder when set), for
-  the networks in ``METRICS_ALLOWED_NETWORKS``.
+  the networks in ``METRICS_ALLOWED_NETWORKS``, with the outbox backlog. The worker serves its own
+  (tasks by name and outcome) on ``WORKER_METRICS_PORT``.
 """
 
+import contextvars
 import ipaddress
 import logging
 import os
@@ -35,7 +38,22 @@ from myapp.extensions import cache, db
 bp = Blueprint("monitoring", __name__)
 request_log = logging.getLogger("myapp.requests")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-FIELDS = ("method", "path", "status", "duration_ms", "request_id", "remote_addr")
+FIELDS = ("method", "path", "status", "duration_ms", "request_id", "remote_addr", "task")
+
+# Outside a request (a worker's task), the id of the request that caused the work.
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_request_id", default=None
+)
+
+
+class RequestIdFilter(logging.Filter):
+    """Gives a task's log lines the id of the request that queued it (myapp/worker.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request_id = current_request_id.get()
+        if request_id and not hasattr(record, "request_id"):
+            record.request_id = request_id
+        return True
 
 
 # --- request ids and request logs --------------------------------------------------------------
@@ -61,6 +79,7 @@ def log_handler(config: Mapping[str, Any]) -> logging.Handler:
         formatter = TextFormatter()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    handler.addFilter(RequestIdFilter())
     return handler
 
 
@@ -140,11 +159,20 @@ def _probe_cache() -> None:
     cache.delete(key)
 
 
+def _probe_broker() -> None:
+    celery = current_app.extensions["celery"]
+    if celery.conf.task_always_eager:
+        return  # no broker: tasks run in the caller (unit tests)
+    with celery.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+
+
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
     checks = {
         "database": _check(lambda: db.session.execute(text("SELECT 1"))),
         "cache": _check(_probe_cache),
+        "broker": _check(_probe_broker),
     }
     db.session.remove()
     ready = all(check["ok"] for check in checks.values())
@@ -171,7 +199,8 @@ def metrics() -> Response:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = current_app.extensions["metrics_registry"]
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    body = generate_latest(registry) + generate_latest(current_app.extensions["outbox_registry"])
+    return Response(body, mimetype=CONTENT_TYPE_LATEST)
 
 
 def check_multiprocess_dir() -> None:
@@ -195,6 +224,10 @@ def init_app(app: Flask) -> None:
         registry = CollectorRegistry()  # one per app, so several apps can live in one process
         PrometheusMetrics(app, path=None, registry=registry, group_by="endpoint")
         app.extensions["metrics_registry"] = registry
+        from myapp.notifications.metrics import OutboxCollector
+
+        app.extensions["outbox_registry"] = outbox = CollectorRegistry()
+        outbox.register(OutboxCollector(app))
         app.extensions["metrics_networks"] = [
             ipaddress.ip_network(n.strip())
             for n in app.config["METRICS_ALLOWED_NETWORKS"].split(",")

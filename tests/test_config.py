@@ -31,12 +31,23 @@ def test_empty_variables_count_as_unset(monkeypatch):
     assert create_app({"APP_ENV": "testing"}).config["CACHE_TYPE"] == "SimpleCache"
 
 
+PRODUCTION = {"APP_ENV": "production", "PUBLIC_URL": "https://conduit.example.org"}
+
+
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
-        create_app({"APP_ENV": "production"})
+        create_app(PRODUCTION)
     monkeypatch.setenv("SECRET_KEY", "production-secret-from-env-Zq8vN3xK5mR2wT7yB4")
-    assert create_app({"APP_ENV": "production"}).config["SECRET_KEY"].startswith("production")
+    assert create_app(PRODUCTION).config["SECRET_KEY"].startswith("production")
+
+
+def test_production_refuses_to_start_without_its_public_url(monkeypatch):
+    """Emails link to the site: in production the links must not come from a request's Host."""
+    monkeypatch.setenv("SECRET_KEY", "production-secret-from-env-Zq8vN3xK5mR2wT7yB4")
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(RuntimeError, match="PUBLIC_URL must be set"):
+        create_app({"APP_ENV": "production"})
 
 
 def test_unknown_app_env_is_refused(monkeypatch):

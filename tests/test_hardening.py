@@ -187,6 +187,7 @@ def production_app(database_url, **settings):
             "APP_ENV": "production",
             "SECRET_KEY": "x7Qp2-ZkVd9sLm4RtY8uWb3NcJf6HgAe1oPiKyTs",
             "SQLALCHEMY_DATABASE_URI": database_url,
+            "PUBLIC_URL": "https://conduit.example.org",
             **settings,
         }
     )
@@ -352,12 +353,14 @@ def test_production_accepts_generated_secret_keys(database_url):
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_hsts_only_over_https_as_the_trusted_proxies_say(database_url, proxies):
     client = production_app(database_url, PROXY_COUNT=proxies).test_client()
-    forged = client.get("/api/tags", headers={"X-Forwarded-Proto": "https"}, base_url="http://x")
+    forged = client.get(
+        "/api/tags", headers={"X-Forwarded-Proto": "https"}, base_url="http://conduit.example.org"
+    )
     if proxies == 0:  # nobody is trusted to say the request came over HTTPS
         assert "Strict-Transport-Security" not in forged.headers
     else:  # the one proxy in front said so
         assert "Strict-Transport-Security" in forged.headers
-    direct = client.get("/api/tags", base_url="https://x")
+    direct = client.get("/api/tags", base_url="https://conduit.example.org")
     assert "Strict-Transport-Security" in direct.headers
 
 

@@ -59,6 +59,7 @@ class TestRequestLog:
                 "APP_ENV": "production",
                 "SECRET_KEY": "monitoring-test-secret-key-0123456789abcdef",
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                "PUBLIC_URL": "https://conduit.example.org",
             }
         )
         formatter = log_handler(app.config).formatter

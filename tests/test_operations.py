@@ -82,6 +82,7 @@ def gunicorn(tmp_path: Path, database_url: str, name: str = "a", **settings: str
         "XDG_RUNTIME_DIR": str(where["run"]),
         "TMPDIR": str(where["tmp"]),
         "APP_ENV": "production",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "LOG_FORMAT": "json",
         "SECRET_KEY": "operations-test-secret-key-0123456789abcdef",
         "DATABASE_URL": database_url,

@@ -16,7 +16,7 @@ from myapp.api.schemas import (
     articles_body,
 )
 from myapp.articles import services as articles
-from myapp.articles.schemas import ArticleQuerySchema, PageQuerySchema
+from myapp.articles.schemas import ArticleQuerySchema, OwnArticlesQuerySchema, PageQuerySchema
 from myapp.authentication import viewer
 
 TAGS = ["Articles"]
@@ -48,6 +48,17 @@ def feed(**query: Any) -> Response:
     return json_response(articles_body(articles.feed(current_user, **query)))
 
 
+@bp.get("/user/articles")
+@token_required
+@bp.arguments(OwnArticlesQuerySchema(), location="query", as_kwargs=True)
+@bp.response(200, ArticleListBody)
+@bp.doc(tags=TAGS)
+def own_articles(**query: Any) -> Response:
+    """Your own articles, drafts and scheduled ones included (filter with `status`), last
+    edited first"""
+    return json_response(articles_body(articles.own_articles(current_user, **query)))
+
+
 @bp.post("/articles")
 @limits.new_article
 @token_required
@@ -55,7 +66,8 @@ def feed(**query: Any) -> Response:
 @bp.response(201, ArticleBody)
 @bp.doc(tags=TAGS)
 def create(body: dict[str, Any]) -> Response:
-    """Publish an article"""
+    """Publish an article; or keep it a draft (`"status": "draft"`), or schedule it (a future
+    `publishAt` with a UTC offset)"""
     return json_response(article_body(articles.create_article(current_user, body["article"])), 201)
 
 
@@ -78,8 +90,18 @@ def get(slug: str) -> Response:
 @bp.response(200, ArticleBody)
 @bp.doc(tags=TAGS)
 def update(body: dict[str, Any], slug: str) -> Response:
-    """Edit your article; a new title gives it a new slug"""
+    """Edit your article; a new title gives it a new slug. `status` and `publishAt` change
+    whether and when it is published"""
     return json_response(article_body(articles.update_article(current_user, slug, body["article"])))
+
+
+@bp.post("/articles/<slug>/publish")
+@token_required
+@bp.response(200, ArticleBody)
+@bp.doc(tags=TAGS)
+def publish(slug: str) -> Response:
+    """Publish your draft or scheduled article now"""
+    return json_response(article_body(articles.publish(current_user, slug)))
 
 
 @bp.delete("/articles/<slug>")

@@ -20,6 +20,8 @@ from myapp.schemas import InputSchema
 from myapp.serialization import dumper, source_attributes
 from myapp.users.schemas import (
     LoginSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
     ProfileSchema,
     RegisterSchema,
     UserSchema,
@@ -40,6 +42,10 @@ class LoginBody(InputSchema):
     user = fields.Nested(LoginSchema, required=True, error_messages=MISSING)
 
 
+class PasswordResetRequestBody(InputSchema):
+    user = fields.Nested(PasswordResetRequestSchema, required=True, error_messages=MISSING)
+
+
 class UserUpdateBody(InputSchema):
     user = fields.Nested(UserUpdateSchema, required=True, error_messages=MISSING)
 
@@ -49,6 +55,9 @@ class UserUpdateBody(InputSchema):
         if isinstance(data, dict) and "user" not in data and data.keys() & USER_FIELDS:
             return {"user": data}
         return data
+
+
+PasswordResetBody = PasswordResetSchema  # {"token": ..., "password": ...}, no envelope
 
 
 class ArticleCreateBody(InputSchema):
@@ -86,6 +95,10 @@ class CommentBody(Schema):
 
 class CommentListBody(Schema):
     comments = fields.List(fields.Nested(CommentSchema))
+
+
+class MessageBody(Schema):
+    message = fields.String()
 
 
 class TagListBody(Schema):

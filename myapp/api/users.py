@@ -7,7 +7,16 @@ from flask_login import current_user
 
 from myapp import limits
 from myapp.api import bp, json_response, token_required
-from myapp.api.schemas import LoginBody, RegisterBody, UserBody, UserUpdateBody, user_body
+from myapp.api.schemas import (
+    LoginBody,
+    MessageBody,
+    PasswordResetBody,
+    PasswordResetRequestBody,
+    RegisterBody,
+    UserBody,
+    UserUpdateBody,
+    user_body,
+)
 from myapp.authentication import token_for
 from myapp.users import services as users
 from myapp.users.tokens import issue_token
@@ -57,3 +66,28 @@ def update(body: dict[str, Any]) -> Response:
     password revokes every older token, and the response carries a fresh one"""
     user = users.update_user(current_user, body["user"])
     return json_response(user_body(user, token_for(user)))
+
+
+@bp.post("/users/password-reset")
+@limits.password_reset
+@bp.arguments(PasswordResetRequestBody())
+@bp.response(202, MessageBody)
+@bp.doc(tags=TAGS)
+def request_password_reset(body: dict[str, Any]) -> Response:
+    """Email a password reset link. The answer is the same whether or not an account has that
+    email"""
+    users.request_password_reset(body["user"]["email"])
+    message = "If an account has that email, a reset link is on its way."
+    return json_response({"message": message}, 202)
+
+
+@bp.post("/users/password-reset/confirm")
+@limits.password_reset_confirm
+@bp.arguments(PasswordResetBody())
+@bp.response(200, UserBody)
+@bp.doc(tags=TAGS)
+def confirm_password_reset(body: dict[str, Any]) -> Response:
+    """Choose a new password with the token from a reset email; every older token and session
+    ends, and the answer carries a new token"""
+    user = users.reset_password(body["token"], body["password"])
+    return json_response(user_body(user, issue_token(user)))

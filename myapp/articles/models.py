@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -67,12 +68,20 @@ class Tag(db.Model):
         return f"<Tag {self.name}>"
 
 
+# An article's life: a draft (only its author sees it), scheduled (the worker publishes it at
+# publish_at), published (everyone sees it, from publish_at).
+DRAFT, SCHEDULED, PUBLISHED = "draft", "scheduled", "published"
+STATUSES = (DRAFT, SCHEDULED, PUBLISHED)
+
+
 class Article(Timestamps, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
-        # Newest-first listings, globally and per author (feed, profile).
-        Index("ix_articles_created_at_id", "created_at", "id"),
-        Index("ix_articles_author_id_created_at", "author_id", "created_at"),
+        # Newest-first listings by publication, globally and per author (feed, profile).
+        Index("ix_articles_publish_at_id", "publish_at", "id"),
+        Index("ix_articles_author_id_publish_at", "author_id", "publish_at"),
+        # The articles due for publishing, for the worker's tick.
+        Index("ix_articles_status_publish_at", "status", "publish_at"),
         IDENTITY_TABLE_ARGS,
     )
 
@@ -84,6 +93,9 @@ class Article(Timestamps, db.Model):
     # The body as safe HTML, rendered once when it is written: reads never render Markdown.
     body_html: Mapped[str] = mapped_column(LongText)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=PUBLISHED, server_default=PUBLISHED)
+    # When it went (published) or goes (scheduled) live; lists are ordered by it. None: a draft.
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
 
     # Related rows are never loaded by accident (lazy="raise"); unbounded ones are write-only.
     author: Mapped["User"] = relationship(back_populates="articles", lazy="raise")

@@ -2,7 +2,7 @@
 name, in one statement a page.
 
 Every read starts from ``visible_articles``: the one place that says which articles a reader
-may see (later: published only, not hidden by a moderator, author not suspended). The
+may see (published, or their own; later also: not hidden, author not suspended). The
 columns come from the schemas (``ArticleSchema``, ``CommentSchema``, ``ProfileSchema``): a field
 that is a column of the model is selected by its name, the computed ones are defined below. So
 adding a column to an article and a field to ``ArticleListItemSchema`` is all it takes to show it
@@ -14,12 +14,23 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Result, Select, bindparam, exists, func, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Result,
+    Select,
+    String,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
-from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
+from myapp.articles.models import PUBLISHED, Article, Comment, Tag, article_tags, favorites
 from myapp.articles.schemas import ArticleListItemSchema, ArticleSchema, CommentSchema
 from myapp.serialization import source_attributes
 from myapp.users.models import User, follows
@@ -34,14 +45,24 @@ def viewer_id(viewer: User | None) -> int:
     return viewer.id if viewer is not None else 0
 
 
+# Lists, feeds, tag counts and profiles show published articles only, even to their authors
+# (whose drafts have their own list).
+LISTED = Article.status == PUBLISHED
+
+
 def visible_articles(*columns: Any) -> Select[Any]:
-    """``columns`` of the articles the reader may see. Every read starts here.
+    """``columns`` of the articles the reader may see: published ones, and their own drafts and
+    scheduled articles. Every read starts here; lists add ``LISTED``.
 
     The reader is the bound parameter ``viewer_id`` (``VIEWER``, 0 for nobody), so a condition
-    that depends on who reads (their own drafts, say) is written here once, and each statement is
-    built once, at import, and reused for every request.
+    that depends on who reads is written here once, and each statement is built once, at
+    import, and reused for every request.
     """
-    return select(*columns).select_from(Article)
+    return (
+        select(*columns)
+        .select_from(Article)
+        .where(or_(Article.status == PUBLISHED, Article.author_id == VIEWER))
+    )
 
 
 class json_array_agg(FunctionElement[Any]):  # noqa: N801 - named like the SQL functions
@@ -146,7 +167,9 @@ def article_rows(*, with_body: bool = False) -> Select[Any]:
 
 # One article by its slug (the bound parameter ``slug``).
 ARTICLE_BY_SLUG = article_rows(with_body=True).where(Article.slug == bindparam("slug"))
-ARTICLE_ID_BY_SLUG = visible_articles(Article.id).where(Article.slug == bindparam("slug"))
+ARTICLE_REF_BY_SLUG = visible_articles(Article.id, Article.author_id).where(
+    Article.slug == bindparam("slug")
+)
 
 # The list filters, each a condition on the bound parameter of its name (``feed`` on the
 # reader). They are correlated EXISTS tests, so the database walks the newest-first index and
@@ -175,22 +198,35 @@ FILTERS: dict[str, ColumnElement[bool]] = {
 
 @cache
 def page_statements(filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]:
-    """(the total, one page newest first) of the articles passing the named ``FILTERS``, with
-    ``limit`` and ``offset`` bound; built once for each combination of filters."""
-    conditions = [FILTERS[name] for name in filters]
+    """(the total, one page newest first) of the listed articles passing the named
+    ``FILTERS``, with ``limit`` and ``offset`` bound; built once for each combination."""
+    conditions = [LISTED, *(FILTERS[name] for name in filters)]
     total = visible_articles(func.count(Article.id)).where(*conditions)
     page = (
         article_rows()
         .where(*conditions)
-        .order_by(Article.created_at.desc(), Article.id.desc())
+        .order_by(Article.publish_at.desc(), Article.id.desc())
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
     return total, page
 
 
+# The reader's own articles in the bound ``status`` (None: all), last edited first.
+_status = bindparam("status", type_=String)
+_OWN = (Article.author_id == VIEWER, or_(_status.is_(None), Article.status == _status))
+OWN_ARTICLES_TOTAL = visible_articles(func.count(Article.id)).where(*_OWN)
+OWN_ARTICLES_PAGE = (
+    article_rows()
+    .where(*_OWN)
+    .order_by(Article.updated_at.desc(), Article.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
 POPULAR_TAGS = (
     visible_articles(Tag.name)
+    .where(LISTED)
     .join(article_tags, article_tags.c.article_id == Article.id)
     .join(Tag, Tag.id == article_tags.c.tag_id)
     .group_by(Tag.id, Tag.name)

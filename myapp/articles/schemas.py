@@ -4,6 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from myapp.articles.models import STATUSES
 from myapp.schemas import InputSchema, Name, OptionalText, Text, Timestamp
 from myapp.users.schemas import ProfileSchema
 
@@ -31,14 +32,37 @@ class TagListField(fields.List):
         return sorted(set(super()._deserialize(value, attr, data, **kwargs)))
 
 
-class ArticleCreateSchema(InputSchema):
+class PublishAt(fields.AwareDateTime):
+    """When to publish: ISO 8601 with a UTC offset. Whether it may be set, and whether it is in
+    the future, depends on the article (articles.services.set_publication)."""
+
+    default_error_messages = {
+        "invalid": "must be an ISO 8601 date and time, like 2026-12-01T09:00:00Z",
+        "invalid_awareness": "must have a UTC offset, like 2026-12-01T09:00:00+01:00 or ...Z",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", data_key="publishAt", allow_none=True, **kwargs)
+
+
+class Publication:
+    """``status`` and ``publishAt``: a future ``publishAt`` schedules the article, ``"draft"``
+    keeps it to its author, ``"published"`` publishes it now."""
+
+    status = fields.String(
+        validate=validate.OneOf(STATUSES, error=f"must be one of: {', '.join(STATUSES)}")
+    )
+    publish_at = PublishAt()
+
+
+class ArticleCreateSchema(Publication, InputSchema):
     title = Text(required=True, max_length=200)
     description = Text(required=True, max_length=500)
     body = Text(required=True, max_length=100_000)
     tag_list = TagListField(data_key="tagList", load_default=list)
 
 
-class ArticleUpdateSchema(InputSchema):
+class ArticleUpdateSchema(Publication, InputSchema):
     title = Text(max_length=200)
     description = Text(max_length=500)
     body = Text(max_length=100_000)
@@ -67,6 +91,13 @@ class PageQuerySchema(InputSchema):
         return data
 
 
+class OwnArticlesQuerySchema(PageQuerySchema):
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(STATUSES, error=f"must be one of: {', '.join(STATUSES)}"),
+    )
+
+
 class ArticleQuerySchema(PageQuerySchema):
     # Blank filters mean "no filter"; unknown values simply match nothing.
     tag = OptionalText(max_length=255, load_default=None)
@@ -88,6 +119,9 @@ class ArticleListItemSchema(Schema):
     favorited = fields.Boolean()
     favorites_count = fields.Integer(data_key="favoritesCount")
     author = fields.Nested(ProfileSchema)
+    # Beyond RealWorld: drafts and scheduling.
+    status = fields.String()
+    publish_at = Timestamp(data_key="publishAt", allow_none=True)
 
 
 class ArticleSchema(ArticleListItemSchema):

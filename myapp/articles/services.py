@@ -7,20 +7,23 @@ the total, one for the rows with their authors, tags, favorites count and per-vi
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from myapp.articles.markdown import render_markdown
-from myapp.articles.models import Article, Comment, Tag, favorites
+from myapp.articles.models import DRAFT, PUBLISHED, SCHEDULED, Article, Comment, Tag, favorites
 from myapp.articles.queries import (
     ARTICLE_BY_SLUG,
-    ARTICLE_ID_BY_SLUG,
+    ARTICLE_REF_BY_SLUG,
     COMMENT_BY_ID,
     COMMENTS_BY_SLUG,
+    OWN_ARTICLES_PAGE,
+    OWN_ARTICLES_TOTAL,
     POPULAR_TAGS,
     ArticleView,
     CommentView,
@@ -31,9 +34,10 @@ from myapp.articles.queries import (
 )
 from myapp.caching import cached
 from myapp.database import commit_with_retry
-from myapp.errors import Forbidden, NotFound
+from myapp.errors import Forbidden, Invalid, NotFound
 from myapp.extensions import db
 from myapp.models import utcnow
+from myapp.notifications import outbox
 from myapp.users.models import User
 
 SLUG_MAX = 80
@@ -87,6 +91,18 @@ def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
     return _page({"feed": None}, viewer, limit, offset, cache_total=False)
 
 
+def own_articles(
+    viewer: User, *, status: str | None = None, limit: int = 20, offset: int = 0
+) -> ArticlePage:
+    """The viewer's own articles in ``status`` (all with None), last edited first."""
+    params = {"viewer_id": viewer.id, "status": status}
+    total = db.session.scalar(OWN_ARTICLES_TOTAL, params) or 0
+    if total <= offset:
+        return ArticlePage([], total)
+    result = db.session.execute(OWN_ARTICLES_PAGE, params | {"limit": limit, "offset": offset})
+    return ArticlePage(article_views(result), total)
+
+
 def get_article(slug: str, viewer: User | None) -> ArticleView:
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     views = article_views(db.session.execute(ARTICLE_BY_SLUG, params))
@@ -136,19 +152,98 @@ def get_own_article(viewer: User, slug: str) -> Article:
     return article
 
 
-def _article_id(slug: str, viewer: User | None) -> int:
-    """The id of the article ``viewer`` may see under ``slug`` (NotFound otherwise)."""
+def _article_ref(slug: str, viewer: User | None) -> tuple[int, int]:
+    """(id, author id) of the article ``viewer`` may see under ``slug`` (NotFound otherwise)."""
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
-    article_id = db.session.scalar(ARTICLE_ID_BY_SLUG, params)
-    if article_id is None:
+    row = db.session.execute(ARTICLE_REF_BY_SLUG, params).first()
+    if row is None:
         raise NotFound("article", "not found")
-    return article_id
+    return row.id, row.author_id
+
+
+def _article_id(slug: str, viewer: User | None) -> int:
+    return _article_ref(slug, viewer)[0]
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def _same_moment(a: datetime | None, b: datetime | None) -> bool:
+    """Equal to the millisecond, the API's precision (``None`` equals ``None``)."""
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) < timedelta(milliseconds=1)
+
+
+def _set_publication(article: Article, changes: dict[str, Any], now: datetime) -> None:
+    """Apply ``status`` and ``publish_at`` from ``changes``. Publishing writes the followers'
+    notifications into the same transaction.
+
+    What a client sends back unchanged changes nothing: editors post the whole article they
+    loaded, a published one with its past ``publishAt`` included."""
+    status = changes.get("status")
+    if status == article.status:
+        status = None
+    given = "publish_at" in changes and not _same_moment(changes["publish_at"], article.publish_at)
+    publish_at = changes.get("publish_at") if given else article.publish_at
+    if status is None and not given:
+        return
+    if status is None:
+        status = SCHEDULED if publish_at is not None else DRAFT
+    if status == SCHEDULED:
+        if article.status == PUBLISHED:
+            raise Invalid("publishAt", "can't be set: the article is published already")
+        if publish_at is None:
+            raise Invalid("publishAt", "is needed to schedule an article")
+        if publish_at <= now:
+            raise Invalid("publishAt", "must be in the future")
+    elif given and changes["publish_at"] is not None:
+        raise Invalid("publishAt", f"can't be set on a {status} article")
+    article.status = status
+    article.publish_at = {DRAFT: None, SCHEDULED: publish_at, PUBLISHED: now}[status]
+    if status == PUBLISHED:
+        db.session.flush()  # the article's id, for its followers' notifications
+        outbox.articles_published([article.id], now)
+
+
+def publish(viewer: User, slug: str) -> ArticleView:
+    """Publish one of the viewer's articles now (a draft or a scheduled one)."""
+
+    def publish_now() -> Article:
+        article = get_own_article(viewer, slug)
+        _set_publication(article, {"status": PUBLISHED}, utcnow())
+        return article
+
+    return get_article(commit_with_retry(publish_now).slug, viewer)
+
+
+def publish_due(now: datetime | None = None) -> list[int]:
+    """Publish every scheduled article whose time has come, in one transaction; their ids.
+
+    Each article is published by an UPDATE that still finds it scheduled: of two workers
+    running at once, exactly one publishes it and notifies its author's followers."""
+    now = now or utcnow()
+    due = select(Article.id).where(Article.status == SCHEDULED, Article.publish_at <= now)
+    published = []
+    for article_id in db.session.scalars(due.order_by(Article.publish_at).limit(1000)).all():
+        result = db.session.execute(
+            update(Article)
+            .where(Article.id == article_id, Article.status == SCHEDULED)
+            .values(status=PUBLISHED, publish_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            published.append(article_id)
+    outbox.articles_published(published, now)
+    db.session.commit()
+    return published
 
 
 def create_article(author: User, data: dict[str, Any]) -> ArticleView:
     body_html = render_markdown(data["body"])  # before the transaction: it takes a moment
 
     def create() -> Article:
+        now = utcnow()
         article = Article(
             author_id=author.id,
             slug=_unique_slug(data["title"]),
@@ -157,8 +252,13 @@ def create_article(author: User, data: dict[str, Any]) -> ArticleView:
             body=data["body"],
             body_html=body_html,
             tags=_tags_named(data.get("tag_list", [])),
+            status=DRAFT,
+            publish_at=None,
         )
         db.session.add(article)
+        # Without status or publishAt, published at once (as RealWorld has it).
+        given = {k: data[k] for k in ("status", "publish_at") if data.get(k) is not None}
+        _set_publication(article, given or {"status": PUBLISHED}, now)
         return article
 
     # A simultaneous article can take the same slug or create the same new tag: retry.
@@ -171,6 +271,7 @@ def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> ArticleV
 
     def update() -> Article:
         article = get_own_article(viewer, slug)
+        _set_publication(article, changes, utcnow())
         if "title" in changes and changes["title"] != article.title:
             article.slug = _unique_slug(changes["title"], exclude_id=article.id)
         for name in ("title", "description", "body"):
@@ -229,8 +330,11 @@ def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
 
 
 def add_comment(viewer: User, slug: str, body: str) -> CommentView:
-    comment = Comment(article_id=_article_id(slug, viewer), author_id=viewer.id, body=body)
+    article_id, author_id = _article_ref(slug, viewer)
+    comment = Comment(article_id=article_id, author_id=viewer.id, body=body)
     db.session.add(comment)
+    db.session.flush()
+    outbox.comment_added(comment.id, article_id, author_id, viewer.id)  # same transaction
     db.session.commit()
     params = {"viewer_id": viewer.id, "comment_id": comment.id}
     return comment_views(db.session.execute(COMMENT_BY_ID, params))[0]

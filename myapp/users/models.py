@@ -1,6 +1,6 @@
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship, validates
 
 from myapp.extensions import db
@@ -17,6 +17,9 @@ from myapp.models import (
     random_key,
     utcnow,
 )
+
+# The kinds of email a user can turn off, each a notify_<kind> column.
+NOTIFICATION_KINDS = ("comments", "followers", "articles")
 
 follows = Table(
     "follows",
@@ -64,6 +67,10 @@ class User(Timestamps, db.Model):
     # session; a new session key (signing out) ends every browser session.
     credentials_key: Mapped[str] = mapped_column(String(32), default=random_key)
     session_key: Mapped[str] = mapped_column(String(32), default=random_key)
+    # Which emails the user wants (myapp/notifications/): all on until they say otherwise.
+    notify_comments: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_followers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_articles: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     # Unbounded collections are write-only: reads go through articles/queries.py, in a fixed
     # number of statements, never by loading a collection. Deletes cascade in the database.
@@ -88,6 +95,11 @@ class User(Timestamps, db.Model):
     def _derive_username_key(self, _: str, username: str) -> str:
         self.username_key = username_key(username)
         return username
+
+    @property
+    def notifications(self) -> dict[str, bool]:
+        """The email preferences by kind, as the API and the settings page show them."""
+        return {kind: getattr(self, f"notify_{kind}") for kind in NOTIFICATION_KINDS}
 
     def get_id(self) -> str:
         return f"{self.id}:{self.credentials_key}:{self.session_key}"

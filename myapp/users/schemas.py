@@ -64,6 +64,14 @@ class LoginSchema(InputSchema):
 KEPT_WHEN_BLANK = ("username", "email", "password", "currentPassword")
 
 
+class NotificationsInputSchema(InputSchema):
+    """Which emails to get; the kinds left out keep their setting."""
+
+    comments = fields.Boolean()
+    followers = fields.Boolean()
+    articles = fields.Boolean()
+
+
 class UserUpdateSchema(InputSchema):
     username = username_field()
     email = Email()
@@ -74,6 +82,9 @@ class UserUpdateSchema(InputSchema):
     image = OptionalText(
         max_length=500,
         validate=validate.URL(schemes={"http", "https"}, error="must be an http(s) URL"),
+    )
+    notifications = fields.Nested(
+        NotificationsInputSchema, error_messages={"type": "must be an object"}
     )
 
     @pre_load
@@ -93,6 +104,14 @@ class UserUpdateSchema(InputSchema):
 # builds it fast from them) and name the columns the reads select.
 
 
+class NotificationsSchema(Schema):
+    """The emails the user gets (all on by default)."""
+
+    comments = fields.Boolean()
+    followers = fields.Boolean()
+    articles = fields.Boolean()
+
+
 class UserSchema(Schema):
     """The signed-in user as the API returns it, with a fresh token."""
 
@@ -101,6 +120,7 @@ class UserSchema(Schema):
     username = fields.String()
     bio = fields.String(allow_none=True)
     image = fields.String(allow_none=True)
+    notifications = fields.Nested(NotificationsSchema)  # beyond RealWorld
 
 
 class ProfileSchema(Schema):
@@ -108,3 +128,12 @@ class ProfileSchema(Schema):
     bio = fields.String(allow_none=True)
     image = fields.String(allow_none=True)
     following = fields.Boolean()
+
+
+class PasswordResetRequestSchema(InputSchema):
+    email = Text(required=True, max_length=254)
+
+
+class PasswordResetSchema(InputSchema):
+    token = Text(required=True, max_length=500)
+    password = password_field(required=True)

@@ -10,7 +10,8 @@ from myapp.errors import Conflict, Invalid, InvalidCredentials, NotFound
 from myapp.extensions import db
 from myapp.identity import email_lookup_key, normalize_email, username_key
 from myapp.models import random_key
-from myapp.users.models import User, follows
+from myapp.notifications import outbox
+from myapp.users.models import NOTIFICATION_KINDS, User, follows
 from myapp.users.passwords import hash_password, needs_rehash, verify_password
 from myapp.users.queries import PROFILE_BY_USERNAME, ProfileView, profile_view
 
@@ -83,7 +84,14 @@ def _require_current_password(user: User, changes: dict[str, Any]) -> None:
         raise Invalid("currentPassword", "is wrong")
 
 
-def _replace_password(user: User, password_hash: str) -> None:
+def _replace_password(
+    user: User,
+    password_hash: str,
+    error: tuple[str, str] = (
+        "currentPassword",
+        "is wrong: the password was just changed elsewhere",
+    ),
+) -> None:
     """Write the new hash with a new credentials key (revoking every token and other session),
     only if the password is still the one the current password was checked against: of two
     simultaneous changes, the second finds it changed and fails, so no answer hands out a
@@ -96,7 +104,7 @@ def _replace_password(user: User, password_hash: str) -> None:
     ).rowcount
     if not swapped:
         db.session.rollback()
-        raise Invalid("currentPassword", "is wrong: the password was just changed elsewhere")
+        raise Invalid(*error)
     db.session.expire(user, ["password_hash", "credentials_key"])
 
 
@@ -115,6 +123,9 @@ def update_user(user: User, changes: dict[str, Any]) -> User:
         for field in ("username", "email", "bio", "image"):
             if field in changes:
                 setattr(user, field, changes[field])
+        for kind, wanted in changes.get("notifications", {}).items():
+            if kind in NOTIFICATION_KINDS:
+                setattr(user, f"notify_{kind}", wanted)
         if password_hash is not None:
             _replace_password(user, password_hash)
         db.session.commit()
@@ -159,6 +170,7 @@ def follow(viewer: User, username: str) -> ProfileView:
             db.session.execute(
                 follows.insert().values(follower_id=viewer.id, followed_id=target.id)
             )
+            outbox.followed(viewer.id, target.id)  # in the same transaction
             db.session.commit()
         except IntegrityError:
             db.session.rollback()  # a simultaneous request followed first: same outcome
@@ -178,3 +190,32 @@ def unfollow(viewer: User, username: str) -> ProfileView:
 
 def count_users() -> int:
     return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+# --- password reset ----------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link to the account with this email, if there is one. The caller answers
+    the same either way, so nobody learns which emails have accounts."""
+    user_id = db.session.scalar(select(User.id).where(User.email == email_lookup_key(email)))
+    if user_id is not None:
+        outbox.password_reset_requested(user_id)
+        db.session.commit()
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password with a link from a reset email. The link works once: the new
+    password comes with a new credentials key, which also ends every older token and session."""
+    from myapp.users.tokens import read_password_reset_token, reset_token_matches
+
+    claims = read_password_reset_token(token)
+    user = db.session.get(User, claims[0]) if claims else None
+    if user is None or not reset_token_matches(user, claims[1]):
+        raise Invalid("token", "is invalid or has expired: ask for a new link")
+    password_hash = hash_password(password)
+    _replace_password(user, password_hash, error=("token", "has been used already"))
+    db.session.execute(update(User).where(User.id == user.id).values(session_key=random_key()))
+    db.session.commit()
+    db.session.refresh(user)
+    return user

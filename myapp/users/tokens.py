@@ -7,11 +7,14 @@ and is never extended: the API hands back the token it was shown, and only signi
 changing the password, which needs the current one) mints a new one.
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
 from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from myapp.users.models import User
 
@@ -55,3 +58,38 @@ def read_token(token: str) -> TokenClaims | None:
     if not isinstance(key, str):
         return None
     return TokenClaims(int(user_id), key)
+
+
+# --- password reset links ---------------------------------------------------------------------
+# Signed and timed (PASSWORD_RESET_TTL_SECONDS), naming the user and a digest of their
+# credentials key: any password change (this reset included) replaces the key, so a link works
+# once and dies with the password it was sent for.
+
+
+def _reset_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _key_digest(user: User) -> str:
+    return hashlib.sha256(user.credentials_key.encode()).hexdigest()[:32]
+
+
+def password_reset_token(user: User) -> str:
+    return _reset_signer().dumps([user.id, _key_digest(user)])
+
+
+def read_password_reset_token(token: str) -> tuple[int, str] | None:
+    """(user id, key digest) from an unexpired link we signed; None for anything else."""
+    try:
+        user_id, digest = _reset_signer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_TTL_SECONDS"]
+        )
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not (isinstance(user_id, int) and 0 < user_id <= MAX_ID and isinstance(digest, str)):
+        return None
+    return user_id, digest
+
+
+def reset_token_matches(user: User, digest: str) -> bool:
+    return hmac.compare_digest(_key_digest(user).encode(), digest.encode())

@@ -5,6 +5,10 @@ import re
 
 from werkzeug.routing import Rule
 
+from myapp.extensions import db
+from myapp.users.models import User
+from myapp.users.tokens import password_reset_token
+
 NEW_ARTICLE = {"article": {"title": "T", "description": "D", "body": "B"}}
 NEW_USER = {"user": {"username": "new", "email": "new@example.com", "password": "password-new"}}
 
@@ -30,6 +34,10 @@ SAMPLES = {
     ("POST", "/api/users/login"): (None, "login", 200),
     ("GET", "/api/user"): ("reader", None, 200),
     ("PUT", "/api/user"): ("reader", {"user": {"bio": "Hello"}}, 200),
+    ("GET", "/api/user/articles"): ("author", None, 200),
+    ("POST", "/api/articles/<slug>/publish"): ("author", None, 200),
+    ("POST", "/api/users/password-reset"): (None, {"user": {"email": "who@example.com"}}, 202),
+    ("POST", "/api/users/password-reset/confirm"): (None, "reset", 200),
 }  # fmt: skip
 
 
@@ -60,6 +68,15 @@ def send(client, world, method, path, slash):
     actor, body, expected = SAMPLES[(method, path)]
     if body == "login":
         body = {"user": {"email": world["reader"].email, "password": world["reader"].password}}
+    elif body == "reset":
+        body = {"token": reset_token(client.application, world["reader"].id),
+                "password": "a-new-password"}  # fmt: skip
     headers = world[actor].headers if actor else {}
     url = fill(path, world) + ("/" if slash else "")
     return client.open(url, method=method, json=body, headers=headers), expected
+
+
+def reset_token(app, user_id: int) -> str:
+    """The token a password reset email would carry for this user."""
+    with app.app_context():
+        return password_reset_token(db.session.get(User, user_id))

@@ -16,6 +16,8 @@ LIST_ITEM_KEYS = {
     "favorited",
     "favoritesCount",
     "author",
+    "status",  # beyond RealWorld: drafts and scheduling
+    "publishAt",
 }
 PROFILE_KEYS = {"username", "bio", "image", "following"}
 

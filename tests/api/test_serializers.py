@@ -57,7 +57,8 @@ def test_user(ctx, factory):
     account = factory.user("someone", bio="Bio")
     user = users.get_user(account.id)
     token = issue_token(user)
-    fields_ = {name: getattr(user, name) for name in ("email", "username", "bio", "image")}
+    names = ("email", "username", "bio", "image", "notifications")
+    fields_ = {name: getattr(user, name) for name in names}
     built, documented = (
         user_body(user, token),
         UserBody().dump({"user": fields_ | {"token": token}}),

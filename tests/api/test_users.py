@@ -2,7 +2,7 @@
 
 import pytest
 
-USER_KEYS = {"email", "token", "username", "bio", "image"}
+USER_KEYS = {"email", "token", "username", "bio", "image", "notifications"}
 
 
 def register(client, **fields):

@@ -1,0 +1,119 @@
+"""Writing notifications into the outbox, in the transaction of the write that causes them, and
+queueing their delivery once that transaction has committed.
+
+A row is queued after the commit (never before: the worker would look for a row that is not
+there yet), once the response has gone out. If the broker is down then, the row stays pending
+and the sweep (myapp/tasks.py) queues it later: the write never fails for it, and nothing is
+lost. Article notifications are not queued one by one: the sweep sends each follower's as one
+digest (see services.send_digest).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from flask import g, has_request_context
+from sqlalchemy import event, insert, literal, select
+
+from myapp.articles.models import Article
+from myapp.extensions import Session, db
+from myapp.notifications.models import ARTICLE, COMMENT, FOLLOWER, PASSWORD_RESET, Notification
+from myapp.users.models import User, follows
+
+QUEUE = "outbox_to_queue"
+
+
+def _request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else None
+
+
+def comment_added(comment_id: int, article_id: int, article_author_id: int, actor_id: int) -> None:
+    """Tell the article's author about a comment (never about their own)."""
+    if article_author_id != actor_id:
+        _add(COMMENT, article_author_id, actor_id=actor_id, article_id=article_id,
+             comment_id=comment_id)  # fmt: skip
+
+
+def followed(follower_id: int, followed_id: int) -> None:
+    _add(FOLLOWER, followed_id, actor_id=follower_id)
+
+
+def password_reset_requested(user_id: int) -> None:
+    _add(PASSWORD_RESET, user_id)
+
+
+def articles_published(article_ids: list[int], now: datetime) -> None:
+    """One row per follower who wants them, for each newly published article, in one statement
+    each (a writer with many followers costs one INSERT ... SELECT, not a row at a time)."""
+    for article_id in article_ids:
+        author_id = select(Article.author_id).where(Article.id == article_id).scalar_subquery()
+        followers = (
+            select(
+                literal(ARTICLE),
+                follows.c.follower_id,
+                author_id,
+                literal(article_id),
+                literal(now, Notification.next_attempt_at.type),
+                literal(now, Notification.created_at.type),
+                literal(_request_id(), Notification.request_id.type),
+            )
+            .join(User, User.id == follows.c.follower_id)
+            .where(follows.c.followed_id == author_id, User.notify_articles)
+        )
+        db.session.execute(
+            insert(Notification).from_select(
+                [
+                    "kind",
+                    "recipient_id",
+                    "actor_id",
+                    "article_id",
+                    "next_attempt_at",
+                    "created_at",
+                    "request_id",
+                ],
+                followers,
+            )  # fmt: skip
+        )
+
+
+def _add(kind: str, recipient_id: int, **about: Any) -> None:
+    db.session.add(Notification(kind=kind, recipient_id=recipient_id, request_id=_request_id(),
+                                **about))  # fmt: skip
+
+
+# --- queueing after commit -------------------------------------------------------------------
+
+
+def _note_new(session: Session, flush_context: Any) -> None:
+    ids = [
+        instance.id
+        for instance in session.new
+        if isinstance(instance, Notification) and instance.kind != ARTICLE
+    ]
+    if ids:
+        session.info.setdefault(QUEUE, []).extend(ids)
+
+
+def _queue_committed(session: Session) -> None:
+    ids = session.info.pop(QUEUE, None)
+    if ids:
+        from myapp.worker import after_response, queue  # the worker imports the services
+
+        request_id = _request_id()
+
+        def send() -> None:
+            from myapp.tasks import deliver_notification
+
+            for notification_id in ids:
+                queue(deliver_notification, notification_id, request_id=request_id)
+
+        after_response(send)
+
+
+def _forget(session: Session, *args: Any) -> None:
+    session.info.pop(QUEUE, None)
+
+
+# After the flush the new rows have their ids; only a commit makes them real.
+event.listen(Session, "after_flush", _note_new)
+event.listen(Session, "after_commit", _queue_committed)
+event.listen(Session, "after_rollback", _forget)

@@ -1,0 +1,55 @@
+"""The worker's tasks: thin, like every surface. Each calls one service, and is idempotent: a
+task run twice (redelivered, or queued again by the sweep) does its work once.
+
+Beat runs ``publish_due_articles`` and ``sweep_outbox`` on the schedule in myapp/worker.py.
+"""
+
+from celery import shared_task
+from flask import current_app
+from prometheus_client import Counter
+
+from myapp.articles import services as articles
+from myapp.notifications import services as notifications
+from myapp.worker import queue, registry
+
+NOTIFICATIONS = Counter(
+    "conduit_notifications", "Notification deliveries by kind and outcome", ["kind", "outcome"],
+    registry=registry,
+)  # fmt: skip
+
+
+@shared_task(name="myapp.tasks.publish_due_articles", ignore_result=True)
+def publish_due_articles() -> int:
+    """Publish every scheduled article whose time has come (in one transaction)."""
+    return len(articles.publish_due())
+
+
+@shared_task(name="myapp.tasks.deliver_notification", bind=True, ignore_result=True,
+             max_retries=None)  # fmt: skip
+def deliver_notification(self, notification_id: int) -> str:
+    outcome = notifications.deliver(notification_id)
+    if outcome.kind:
+        NOTIFICATIONS.labels(kind=outcome.kind, outcome=outcome.status).inc()
+    if outcome.status == "retry":  # the row is pending again; this brings it back on time
+        raise self.retry(countdown=outcome.wait)
+    return outcome.status
+
+
+@shared_task(name="myapp.tasks.send_digest", ignore_result=True)
+def send_digest(recipient_id: int) -> str:
+    outcome = notifications.send_digest(recipient_id)
+    if outcome.kind:
+        NOTIFICATIONS.labels(kind=outcome.kind, outcome=outcome.status).inc()
+    return outcome.status
+
+
+@shared_task(name="myapp.tasks.sweep_outbox", ignore_result=True)
+def sweep_outbox() -> int:
+    """Queue what is due and was never delivered (the broker was down at commit, a worker
+    died, a retry was lost), and the article digests that are due."""
+    due = notifications.due(grace_seconds=current_app.config["OUTBOX_SWEEP_SECONDS"])
+    for notification_id in due.notifications:
+        queue(deliver_notification, notification_id)
+    for recipient_id in due.digests:
+        queue(send_digest, recipient_id)
+    return len(due.notifications) + len(due.digests)

@@ -1,0 +1,180 @@
+"""The Celery app, made the Flask way: every task runs inside the app context.
+
+``wsgi.celery_app`` is what ``celery --app wsgi:celery_app worker`` and ``... beat`` load. The
+broker is ``CELERY_BROKER_URL``, else ``REDIS_URL``, else a SQLite file in the instance folder
+(kombu's SQLAlchemy transport), so ``make run`` needs no server. Results are not stored: no
+feature reads them.
+
+Delivery is at least once: tasks are acknowledged after they ran (``acks_late``) and given
+back when their worker dies (``task_reject_on_worker_lost``), so every task is idempotent, and
+whatever a lost message carried is found again by the tasks beat runs (myapp/tasks.py).
+"""
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery, Task, signals
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from prometheus_client import CollectorRegistry, Counter, start_http_server
+
+from myapp.monitoring import current_request_id
+
+log = logging.getLogger(__name__)
+
+
+def broker_url(config: dict[str, Any], instance_path: str) -> str:
+    url = config.get("CELERY_BROKER_URL") or config.get("REDIS_URL")
+    return url or f"sqla+sqlite:///{os.path.join(instance_path, 'broker.sqlite')}"
+
+
+def celery_settings(app: Flask) -> dict[str, Any]:
+    """Celery's settings, from the app's."""
+    config = app.config
+    url = broker_url(config, app.instance_path)
+    options: dict[str, Any] = {}
+    if url.startswith(("redis", "rediss")):
+        # A task unacknowledged this long (its worker vanished) is handed to another worker.
+        options = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+    return {
+        "broker_url": url,
+        "broker_transport_options": options,
+        "task_default_queue": config["WORKER_QUEUE"],
+        "broker_connection_timeout": 2,
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        "result_backend": None,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        # I/O-bound tasks (database, SMTP): threads share one process, its database pool and
+        # its metrics. A broker that is down must not hold a request: no publish retries (the
+        # outbox sweep sends what could not be queued).
+        "worker_pool": "threads",
+        "worker_concurrency": config["WORKER_CONCURRENCY"],
+        "worker_hijack_root_logger": False,
+        "task_publish_retry": False,
+        "task_always_eager": config["CELERY_TASK_ALWAYS_EAGER"],
+        "task_eager_propagates": True,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "beat_schedule_filename": os.path.join(app.instance_path, "celerybeat-schedule"),
+        "beat_schedule": {
+            "publish-due-articles": {
+                "task": "myapp.tasks.publish_due_articles",
+                "schedule": timedelta(seconds=config["PUBLISH_INTERVAL_SECONDS"]),
+            },
+            "sweep-outbox": {
+                "task": "myapp.tasks.sweep_outbox",
+                "schedule": timedelta(seconds=config["OUTBOX_SWEEP_SECONDS"]),
+            },
+        },
+    }
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """The Celery app for ``app`` (Flask's documented pattern), kept in ``app.extensions``."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(celery_settings(app))
+    celery.set_default()
+    celery.flask_app = app  # type: ignore[attr-defined]
+    app.extensions["celery"] = celery
+    import myapp.tasks  # noqa: F401 - registers the tasks
+
+    return celery
+
+
+def queue(task: Any, *args: Any, request_id: str | None = None) -> bool:
+    """Send ``task(*args)`` to the broker, with the current request's id; False if the broker
+    refused (the caller's outbox row stays pending and the sweep sends it later)."""
+    if request_id is None and has_request_context():
+        request_id = g.get("request_id")
+    if has_app_context():
+        # The task of this app's Celery: a task from ``shared_task`` goes to the Celery app made
+        # last, which is another Flask app's when a process makes several (the tests do).
+        task = current_app.extensions["celery"].tasks[task.name]
+    try:
+        task.apply_async(args, headers={"request_id": request_id})
+    except Exception as error:  # any broker failure: the work is on record, not lost
+        log.warning("could not queue %s: %s: %s", task.name, type(error).__name__, error)
+        return False
+    return True
+
+
+def after_response(work: Callable[[], None]) -> None:
+    """Run ``work`` once the response has gone out (the server calls close on it), or now
+    outside a request: a slow broker never holds a request up."""
+    if not has_request_context():
+        work()
+        return
+    pending = g.setdefault("after_response", [])
+    if not pending:
+        from flask import after_this_request
+
+        @after_this_request
+        def _register(response: Any) -> Any:
+            for each in g.pop("after_response", []):
+                response.call_on_close(each)
+            return response
+
+    pending.append(work)
+
+
+# --- logs and metrics -----------------------------------------------------------------------
+
+registry = CollectorRegistry()
+TASKS = Counter(
+    "conduit_tasks", "Tasks run by the worker, by name and outcome", ["task", "outcome"],
+    registry=registry,
+)  # fmt: skip
+
+
+@signals.task_prerun.connect
+def _task_started(task: Task | None = None, **_: Any) -> None:
+    current_request_id.set(task.request.get("request_id") if task is not None else None)
+
+
+@signals.task_postrun.connect
+def _task_finished(**_: Any) -> None:
+    current_request_id.set(None)
+
+
+def _count(outcome: str) -> Callable[..., None]:
+    def count(sender: Any = None, **_: Any) -> None:
+        name = getattr(sender, "name", None) or str(sender)
+        TASKS.labels(task=name, outcome=outcome).inc()
+
+    return count
+
+
+for _signal, _outcome in (
+    (signals.task_success, "success"),
+    (signals.task_failure, "failure"),
+    (signals.task_retry, "retry"),
+):
+    _signal.connect(_count(_outcome), weak=False)
+
+
+@signals.worker_ready.connect
+def _serve_metrics(sender: Any = None, **_: Any) -> None:
+    """The worker's own /metrics (tasks by name and outcome, the outbox backlog), on
+    ``WORKER_METRICS_PORT`` (0: none)."""
+    from myapp.notifications.metrics import OutboxCollector
+
+    flask_app = sender.app.flask_app if sender is not None else None
+    port = flask_app.config["WORKER_METRICS_PORT"] if flask_app is not None else 0
+    if not port:
+        return
+    registry.register(OutboxCollector(flask_app))
+    try:
+        start_http_server(port, addr="127.0.0.1", registry=registry)
+    except OSError as error:  # another worker on this host has the port
+        log.warning("worker metrics not served on port %s: %s", port, error)

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate seed clean bench profile
+.PHONY: run worker beat test lint format migrate seed clean bench profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,20 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: install, migrate, seed demo data into an empty database, serve on http://127.0.0.1:8000
+## run: install, migrate, seed demo data into an empty database, then serve on
+##   http://127.0.0.1:8000 with the worker and beat beside it (Procfile); Ctrl-C stops all three
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) seed --if-empty
-	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+
+## worker: the Celery worker alone (deployments run it and beat as their own services)
+worker: $(VENV)/.runtime
+	$(BIN)/celery --app wsgi:celery_app worker --loglevel INFO
+
+## beat: the schedule alone; run exactly one per deployment
+beat: $(VENV)/.runtime
+	$(BIN)/celery --app wsgi:celery_app beat --loglevel INFO
 
 ## test: install what the tests need and run them (PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(VENV)/.dev

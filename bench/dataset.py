@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from faker import Faker
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from myapp.articles.markdown import render_markdown
 from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
@@ -34,6 +34,9 @@ class Dataset:
     hot_slug: str  # the article with 20 comments
     tag: str
     worst_slug: str = "worst-accepted-body"  # the reader's, with the costliest body accepted
+    # Articles the reader comments on: their authors want comment emails, or turned them off.
+    notified_slug: str = "comments-notify-the-author"
+    quiet_slug: str = "comments-tell-nobody"
     # The costliest body of 100,000 characters the Markdown limits accept (see
     # tests/articles/test_markdown.py): runs of code-span backticks.
     worst_body: str = "`a" * 49_000
@@ -96,6 +99,7 @@ def build(articles: int = 200, seed: int = 42) -> Dataset:
                     "body_html": bodies_html[n % len(bodies)],
                     "author_id": user_ids[n % len(user_ids)],
                     "created_at": created,
+                    "publish_at": created,
                     "updated_at": created,
                 }
             )
@@ -156,10 +160,29 @@ def build(articles: int = 200, seed: int = 42) -> Dataset:
                 "body_html": render_markdown(Dataset.worst_body),
                 "author_id": reader,
                 "created_at": old,
+                "publish_at": old,
                 "updated_at": old,
-            }
+            },
+            *(
+                {
+                    "slug": slug,
+                    "title": "Comment here",
+                    "description": "Measured by make bench",
+                    "body": "Say something.",
+                    "body_html": "<p>Say something.</p>",
+                    "author_id": writer,
+                    "created_at": old,
+                    "publish_at": old,
+                    "updated_at": old,
+                }
+                for slug, writer in (
+                    (Dataset.notified_slug, user_ids[2]),
+                    (Dataset.quiet_slug, user_ids[3]),
+                )
+            ),
         ],
     )
+    db.session.execute(update(User).where(User.id == user_ids[3]).values(notify_comments=False))
     db.session.commit()
 
     slug = db.session.scalar(select(Article.slug).where(Article.id == hot))

@@ -1,6 +1,7 @@
 """Flask CLI commands. They call the services, so demo data obeys the same rules as real data."""
 
 import random
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import click
@@ -11,9 +12,12 @@ if TYPE_CHECKING:
 
 from myapp.articles import services as articles
 from myapp.errors import DomainError
+from myapp.models import utcnow
+from myapp.notifications import outbox
 from myapp.users import services as users
 
 DEMO_PASSWORD = "conduit-demo"
+SCHEDULED_DEMO_MINUTES = 3
 TOPICS = [
     "python", "flask", "sqlalchemy", "testing", "devops", "design", "writing", "career",
     "databases", "security", "performance", "javascript", "css", "opensource", "productivity",
@@ -106,9 +110,24 @@ def seed(
             if slugs:
                 articles.favorite(random.choice(people), random.choice(slugs))
 
+    writer = people[0]
+    for follower in people[1:4]:  # someone to tell about the scheduled article below
+        users.follow(follower, writer.username)
+    # Demo activity emails nobody; the scheduled article notifies its followers for real.
+    outbox.discard_pending()
+    publish_at = utcnow() + timedelta(minutes=SCHEDULED_DEMO_MINUTES)
+    scheduled = {
+        "title": "Coming soon: an article the worker publishes",
+        "description": f"Scheduled to publish {SCHEDULED_DEMO_MINUTES} minutes after seeding",
+        "body": markdown_body(fake),
+        "tag_list": ["scheduling"],
+        "publish_at": publish_at,
+    }
+    articles.create_article(writer, scheduled)
     click.echo(
-        f"Seeded {len(people)} users, {len(slugs)} articles, {comment_count} comments. "
-        f"Sign in as {people[0].email} with password {DEMO_PASSWORD!r}."
+        f"Seeded {len(people)} users, {len(slugs)} articles, {comment_count} comments, and one "
+        f"article that the worker publishes at {publish_at:%H:%M} UTC. "
+        f"Sign in as {writer.email} with password {DEMO_PASSWORD!r}."
     )
 
 

@@ -156,6 +156,7 @@ class Config:
     SMTP_URL = None  # smtp://user:pass@host:587 (STARTTLS when offered), smtps://... for TLS
     SMTP_TIMEOUT_SECONDS = 10.0
     MAIL_FROM = "Conduit <conduit@localhost>"
+    MAIL_FOLDER = None  # without SMTP_URL, emails are written here (default: instance/mail)
     NOTIFICATION_MAX_ATTEMPTS = 6
     NOTIFICATION_RETRY_SECONDS = 30.0  # the first retry's wait; each later one doubles it
     NOTIFICATION_LEASE_SECONDS = 120.0  # a claimed delivery unfinished after this is retried
@@ -219,7 +220,7 @@ SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
         "LOG_LEVEL", "METRICS_ALLOWED_NETWORKS", "RATELIMIT_SIGN_IN", "RATELIMIT_SIGN_IN_FAILURES",
         "RATELIMIT_SIGN_IN_ACCOUNT", "RATELIMIT_SIGN_UP", "RATELIMIT_PASSWORD_CHANGE",
         "RATELIMIT_NEW_ARTICLE", "RATELIMIT_NEW_COMMENT", "RATELIMIT_PASSWORD_RESET",
-        "RATELIMIT_PASSWORD_RESET_CONFIRM", "CELERY_BROKER_URL", "WORKER_QUEUE", "SMTP_URL",
+        "RATELIMIT_PASSWORD_RESET_CONFIRM", "CELERY_BROKER_URL", "MAIL_FOLDER", "WORKER_QUEUE", "SMTP_URL",
         "MAIL_FROM",
     ),
     int: (

@@ -31,8 +31,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    mail = tmp_path_factory.mktemp("mail")  # where the emails go: no SMTP_URL in tests
+    app = create_app(
+        {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "MAIL_FOLDER": str(mail)}
+    )
     with app.app_context():
         # Start from nothing and build the schema with the real migrations.
         db.drop_all()

@@ -2,8 +2,10 @@
 
 from sqlalchemy import func, select
 
-from myapp.articles.models import Article, Comment, favorites
+from myapp.articles.models import SCHEDULED, Article, Comment, favorites
 from myapp.extensions import db
+from myapp.models import utcnow
+from myapp.notifications.models import PENDING, Notification
 from myapp.users.models import User, follows
 
 
@@ -33,9 +35,15 @@ def test_seed_fills_the_database(app):
     )
     assert result.exit_code == 0, result.output
     assert count(app, User) == 4
-    assert count(app, Article) == 6
+    assert count(app, Article) == 6 + 1  # and one scheduled a few minutes ahead
+    with app.app_context():
+        scheduled = db.session.scalar(select(Article).where(Article.status == SCHEDULED))
+        assert scheduled.publish_at > utcnow()
+        # Demo activity emails nobody.
+        pending = select(func.count()).where(Notification.status == PENDING)
+        assert db.session.scalar(pending) == 0
     assert count(app, Comment) == 5
-    assert 1 <= count(app, follows) <= 3  # the same pair may be drawn twice
+    assert 1 <= count(app, follows) <= 3 + 3  # drawn pairs may repeat; 3 follow the scheduler
     assert 1 <= count(app, favorites) <= 4
     assert "password 'conduit-demo'" in result.output
 

@@ -95,7 +95,7 @@ class Article(Timestamps, db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default=PUBLISHED, server_default=PUBLISHED)
     # When it went (published) or goes (scheduled) live; lists are ordered by it. None: a draft.
-    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Related rows are never loaded by accident (lazy="raise"); unbounded ones are write-only.
     author: Mapped["User"] = relationship(back_populates="articles", lazy="raise")

@@ -167,8 +167,11 @@ def article_rows(*, with_body: bool = False) -> Select[Any]:
 
 # One article by its slug (the bound parameter ``slug``).
 ARTICLE_BY_SLUG = article_rows(with_body=True).where(Article.slug == bindparam("slug"))
-ARTICLE_REF_BY_SLUG = visible_articles(Article.id, Article.author_id).where(
-    Article.slug == bindparam("slug")
+# What writing about an article needs: its id, its author, whether they want comment emails.
+ARTICLE_REF_BY_SLUG = (
+    visible_articles(Article.id, Article.author_id, User.notify_comments)
+    .join(User, User.id == Article.author_id)
+    .where(Article.slug == bindparam("slug"))
 )
 
 # The list filters, each a condition on the bound parameter of its name (``feed`` on the

@@ -152,17 +152,18 @@ def get_own_article(viewer: User, slug: str) -> Article:
     return article
 
 
-def _article_ref(slug: str, viewer: User | None) -> tuple[int, int]:
-    """(id, author id) of the article ``viewer`` may see under ``slug`` (NotFound otherwise)."""
+def _article_ref(slug: str, viewer: User | None) -> Any:
+    """``id``, ``author_id`` and ``notify_comments`` (the author's) of the article ``viewer``
+    may see under ``slug`` (NotFound otherwise)."""
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     row = db.session.execute(ARTICLE_REF_BY_SLUG, params).first()
     if row is None:
         raise NotFound("article", "not found")
-    return row.id, row.author_id
+    return row
 
 
 def _article_id(slug: str, viewer: User | None) -> int:
-    return _article_ref(slug, viewer)[0]
+    return _article_ref(slug, viewer).id
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -182,23 +183,23 @@ def _set_publication(article: Article, changes: dict[str, Any], now: datetime) -
     What a client sends back unchanged changes nothing: editors post the whole article they
     loaded, a published one with its past ``publishAt`` included."""
     status = changes.get("status")
-    if status == article.status:
-        status = None
     given = "publish_at" in changes and not _same_moment(changes["publish_at"], article.publish_at)
-    publish_at = changes.get("publish_at") if given else article.publish_at
     if status is None and not given:
         return
     if status is None:
-        status = SCHEDULED if publish_at is not None else DRAFT
+        status = SCHEDULED if changes["publish_at"] is not None else DRAFT
+    publish_at = changes["publish_at"] if given else article.publish_at
     if status == SCHEDULED:
         if article.status == PUBLISHED:
             raise Invalid("publishAt", "can't be set: the article is published already")
         if publish_at is None:
             raise Invalid("publishAt", "is needed to schedule an article")
-        if publish_at <= now:
+        if given and publish_at <= now:
             raise Invalid("publishAt", "must be in the future")
-    elif given and changes["publish_at"] is not None:
+    elif given and publish_at is not None:
         raise Invalid("publishAt", f"can't be set on a {status} article")
+    if status == article.status and not given:
+        return
     article.status = status
     article.publish_at = {DRAFT: None, SCHEDULED: publish_at, PUBLISHED: now}[status]
     if status == PUBLISHED:
@@ -330,11 +331,12 @@ def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
 
 
 def add_comment(viewer: User, slug: str, body: str) -> CommentView:
-    article_id, author_id = _article_ref(slug, viewer)
-    comment = Comment(article_id=article_id, author_id=viewer.id, body=body)
+    article = _article_ref(slug, viewer)
+    comment = Comment(article_id=article.id, author_id=viewer.id, body=body)
     db.session.add(comment)
-    db.session.flush()
-    outbox.comment_added(comment.id, article_id, author_id, viewer.id)  # same transaction
+    if article.notify_comments and article.author_id != viewer.id:
+        db.session.flush()  # the comment's id, for the notification in the same transaction
+        outbox.comment_added(comment.id, article.id, article.author_id, viewer.id)
     db.session.commit()
     params = {"viewer_id": viewer.id, "comment_id": comment.id}
     return comment_views(db.session.execute(COMMENT_BY_ID, params))[0]

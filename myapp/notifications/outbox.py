@@ -12,11 +12,19 @@ from datetime import datetime
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import event, insert, literal, select
+from sqlalchemy import event, insert, literal, select, update
 
 from myapp.articles.models import Article
 from myapp.extensions import Session, db
-from myapp.notifications.models import ARTICLE, COMMENT, FOLLOWER, PASSWORD_RESET, Notification
+from myapp.notifications.models import (
+    ARTICLE,
+    COMMENT,
+    FOLLOWER,
+    PASSWORD_RESET,
+    PENDING,
+    SKIPPED,
+    Notification,
+)
 from myapp.users.models import User, follows
 
 QUEUE = "outbox_to_queue"
@@ -27,7 +35,8 @@ def _request_id() -> str | None:
 
 
 def comment_added(comment_id: int, article_id: int, article_author_id: int, actor_id: int) -> None:
-    """Tell the article's author about a comment (never about their own)."""
+    """Tell the article's author about a comment (the caller checked that they want to know,
+    and that it is not their own)."""
     if article_author_id != actor_id:
         _add(COMMENT, article_author_id, actor_id=actor_id, article_id=article_id,
              comment_id=comment_id)  # fmt: skip
@@ -78,6 +87,15 @@ def articles_published(article_ids: list[int], now: datetime) -> None:
 def _add(kind: str, recipient_id: int, **about: Any) -> None:
     db.session.add(Notification(kind=kind, recipient_id=recipient_id, request_id=_request_id(),
                                 **about))  # fmt: skip
+
+
+def discard_pending() -> int:
+    """Mark every pending notification skipped (demo data emails nobody); how many."""
+    result = db.session.execute(
+        update(Notification).where(Notification.status == PENDING).values(status=SKIPPED)
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 # --- queueing after commit -------------------------------------------------------------------

@@ -67,9 +67,11 @@ KEPT_WHEN_BLANK = ("username", "email", "password", "currentPassword")
 class NotificationsInputSchema(InputSchema):
     """Which emails to get; the kinds left out keep their setting."""
 
-    comments = fields.Boolean()
-    followers = fields.Boolean()
-    articles = fields.Boolean()
+    error_messages = {"type": "must be an object"}
+
+    comments = fields.Boolean(error_messages={"invalid": "must be true or false"})
+    followers = fields.Boolean(error_messages={"invalid": "must be true or false"})
+    articles = fields.Boolean(error_messages={"invalid": "must be true or false"})
 
 
 class UserUpdateSchema(InputSchema):
@@ -83,9 +85,7 @@ class UserUpdateSchema(InputSchema):
         max_length=500,
         validate=validate.URL(schemes={"http", "https"}, error="must be an http(s) URL"),
     )
-    notifications = fields.Nested(
-        NotificationsInputSchema, error_messages={"type": "must be an object"}
-    )
+    notifications = fields.Nested(NotificationsInputSchema)
 
     @pre_load
     def blank_means_unchanged(self, data: Any, **kwargs: Any) -> Any:

@@ -170,7 +170,9 @@ def follow(viewer: User, username: str) -> ProfileView:
             db.session.execute(
                 follows.insert().values(follower_id=viewer.id, followed_id=target.id)
             )
-            outbox.followed(viewer.id, target.id)  # in the same transaction
+            wants = select(User.notify_followers).where(User.id == target.id)
+            if db.session.scalar(wants):
+                outbox.followed(viewer.id, target.id)  # in the same transaction
             db.session.commit()
         except IntegrityError:
             db.session.rollback()  # a simultaneous request followed first: same outcome

@@ -44,9 +44,10 @@ def test_a_draft_is_kept_and_listed_only_for_its_author(client, factory):
     own = client.get("/api/user/articles?status=draft", headers=author.headers).json
     assert [a["slug"] for a in own["articles"]] == [article["slug"]]
     assert own["articlesCount"] == 1
-    assert client.get("/api/user/articles?status=published", headers=author.headers).json[
-        "articles"
-    ] == []
+    assert (
+        client.get("/api/user/articles?status=published", headers=author.headers).json["articles"]
+        == []
+    )
 
 
 def test_a_future_publish_at_schedules_the_article(client, factory):

@@ -67,3 +67,38 @@ def test_page_size_does_not_change_the_count(client, world, count_queries):
         assert len(response.json["articles"]) == limit
         counts.append(queries.count)
     assert counts == [2, 2, 2]  # the viewer, then the page
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_own_articles_run_a_constant_number_of_queries(client, world, count_queries, size):
+    reader, author, slug = world(size)
+    with count_queries() as queries:
+        response = client.get("/api/user/articles?limit=100", headers=author.headers)
+    assert response.json["articlesCount"] == len(range(0, size, 3))
+    assert queries.count == 3, queries.statements  # the viewer, the count, the page
+
+
+@pytest.mark.parametrize("notify", [True, False])
+def test_a_comment_writes_its_notification_in_one_more_statement(
+    client, factory, count_queries, monkeypatch, notify
+):
+    """The viewer, the article (with whether its author wants comment emails), the comment, the
+    outbox row when wanted, and the comment as answered. (The delivery, which eager mode would
+    run inside the request, is left out: it is the worker's.)"""
+    monkeypatch.setattr("myapp.worker.after_response", lambda work: None)
+    author, reader = factory.user(), factory.user()
+    factory.follow(author, reader)  # irrelevant rows must not change the count
+    changes = {"user": {"notifications": {"comments": notify}}}
+    client.put("/api/user", json=changes, headers=author.headers)
+    slug = factory.article(author)
+    with count_queries() as queries:
+        response = client.post(
+            f"/api/articles/{slug}/comments",
+            json={"comment": {"body": "Hi"}},
+            headers=reader.headers,
+        )
+    assert response.status_code == 200
+    writes = [s for s in queries.statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(writes) == (2 if notify else 1), writes
+    assert queries.count == (5 if notify else 4), queries.statements
+    assert len(queries.statements) == len(set(queries.statements))  # nothing read twice

@@ -26,4 +26,7 @@ def commit_with_retry(work: Callable[[], T], attempts: int = 3) -> T:
             db.session.rollback()
             if attempt == attempts - 1:
                 raise
+        except Exception:
+            db.session.rollback()  # a domain error half-way: nothing of the work stays pending
+            raise
     raise AssertionError("unreachable")

@@ -65,3 +65,24 @@ class Factory:
     def favorite(self, fan: Account, slug: str) -> None:
         with self.app.app_context():
             articles.favorite(users.get_user(fan.id), slug)
+
+    # --- links from emails (drafts, notifications and password reset pages) -----------------
+
+    def unsubscribe_token(self, account: Account, preference: str) -> str:
+        """The signed token of the unsubscribe link an email about ``preference`` carries."""
+        from myapp.notifications.messages import unsubscribe_token
+
+        with self.app.app_context():
+            return unsubscribe_token(account.id, preference)
+
+    def password_reset_token(self, account: Account) -> str:
+        """The token of the link a password reset email would carry now."""
+        from myapp.users.tokens import password_reset_token
+
+        with self.app.app_context():
+            return password_reset_token(users.get_user(account.id))
+
+    def notifications(self, account: Account) -> dict[str, bool]:
+        """The account's email preferences, as the database has them."""
+        with self.app.app_context():
+            return users.get_user(account.id).notifications

@@ -1,8 +1,9 @@
 """Input and output schemas for articles and comments, shared by the pages and the API."""
 
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from myapp.articles.models import STATUSES
 from myapp.schemas import InputSchema, Name, OptionalText, Text, Timestamp
@@ -43,6 +44,13 @@ class PublishAt(fields.AwareDateTime):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", data_key="publishAt", allow_none=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)  # 9999-12-31T23:59-10:00 has no UTC time
+        except OverflowError:
+            raise ValidationError("is out of range") from None
 
 
 class Publication:

@@ -145,8 +145,8 @@ def get_own_article(viewer: User, slug: str) -> Article:
     """The article with its tags, if ``viewer`` wrote it: NotFound or Forbidden otherwise."""
     query = select(Article).where(Article.slug == slug).options(selectinload(Article.tags))
     article = db.session.scalar(query)
-    if article is None:
-        raise NotFound("article", "not found")
+    if article is None or (article.author_id != viewer.id and article.status != PUBLISHED):
+        raise NotFound("article", "not found")  # an unpublished article is its author's secret
     if article.author_id != viewer.id:
         raise Forbidden("article", "is not yours")
     return article

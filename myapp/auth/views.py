@@ -1,4 +1,4 @@
-"""Sign in, sign up and sign out pages, on Flask-Login sessions."""
+"""Sign in, sign up, sign out and password reset pages, on Flask-Login sessions."""
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -6,11 +6,17 @@ from werkzeug.wrappers import Response
 
 from myapp import limits
 from myapp.auth import bp
-from myapp.errors import Conflict, InvalidCredentials
+from myapp.errors import Conflict, Invalid, InvalidCredentials
 from myapp.forms import is_local_path, load_form
 from myapp.users import services as users
 from myapp.users.models import User
-from myapp.users.schemas import LoginSchema, RegisterSchema
+from myapp.users.schemas import (
+    LoginSchema,
+    PasswordResetRequestSchema,
+    PasswordResetSchema,
+    RegisterSchema,
+)
+from myapp.users.tokens import read_password_reset_token
 
 
 def sign_in(user: User, remember: bool) -> None:
@@ -86,3 +92,52 @@ def logout_everywhere() -> Response:
     session.clear()
     flash("You have signed out on every device, and every API token is revoked.", "info")
     return redirect(url_for("pages.home"))
+
+
+# --- forgotten passwords -------------------------------------------------------------------------
+# Asking for a link answers the same whether or not an account has the email, so the form tells
+# nobody which emails have accounts. The link signs its owner in with a new password, once.
+
+RESET_SENT = (
+    "If an account has that email, we sent a link to reset the password. It works for 1 hour."
+)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limits.password_reset
+def forgot_password() -> str | Response:
+    form, errors = request.form, {}
+    if request.method == "POST":
+        data, errors = load_form(PasswordResetRequestSchema(), form)
+        if data is not None:
+            users.request_password_reset(data["email"])
+            flash(RESET_SENT, "info")
+            return redirect(url_for("auth.login"))
+    status = 422 if errors else 200
+    return render_template("auth/forgot_password.html", form=form, errors=errors), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limits.password_reset_confirm
+def reset_password(token: str) -> str | Response:
+    errors: dict[str, list[str]] = {}
+    if request.method == "GET":
+        if read_password_reset_token(token) is None:  # expired, or not ours: say so at once
+            errors = {"token": ["is invalid or has expired: ask for a new link"]}
+    else:
+        data, errors = load_form(PasswordResetSchema(), {**request.form.to_dict(), "token": token})
+        if data is not None:
+            try:
+                user = users.reset_password(data["token"], data["password"])
+            except Invalid as error:
+                errors = error.messages
+            else:
+                sign_in(user, remember=False)
+                flash(
+                    "Your password is changed, and you are signed in. Every other session "
+                    "and API token has ended.",
+                    "success",
+                )
+                return redirect(url_for("pages.home"))
+    status = 422 if errors else 200
+    return render_template("auth/reset_password.html", errors=errors), status

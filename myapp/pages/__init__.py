@@ -17,4 +17,11 @@ def _share_current_user(state) -> None:
     state.app.jinja_env.globals["current_user"] = current_user
 
 
-from myapp.pages import articles, comments, filters, profiles, users  # noqa: E402,F401
+from myapp.pages import (  # noqa: E402,F401
+    articles,
+    comments,
+    filters,
+    notifications,
+    profiles,
+    users,
+)

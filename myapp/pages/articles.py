@@ -1,6 +1,10 @@
-"""Home with its feeds, the article page, the editor, favorites and deletion."""
+"""Home with its feeds, the article page, the editor (publishing, drafts and scheduling),
+favorites and deletion."""
 
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -8,11 +12,14 @@ from werkzeug.wrappers import Response
 
 from myapp import limits
 from myapp.articles import services as articles
-from myapp.articles.models import Article
+from myapp.articles.models import DRAFT, PUBLISHED, SCHEDULED, Article
+from myapp.articles.queries import ArticleView
 from myapp.articles.schemas import ArticleCreateSchema, ArticleUpdateSchema
 from myapp.authentication import viewer
+from myapp.errors import Invalid
 from myapp.forms import Errors, load_form, redirect_back, split_tags
 from myapp.pages import bp
+from myapp.pages.filters import longdatetime
 
 
 def page_number() -> int:
@@ -67,19 +74,91 @@ def article(slug: str) -> str:
     return render_article(slug)
 
 
+# --- the editor ------------------------------------------------------------------------------
+# Its submit buttons say what to do with the article (the ``action`` field): publish it, keep it
+# a draft, or schedule it for a local date and time in a chosen time zone. Without an action
+# (an old form, a script) a new article is published and an edited one keeps its state.
+ACTIONS = {"publish": PUBLISHED, "draft": DRAFT, "schedule": SCHEDULED}
+REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+           "Europe", "Indian", "Pacific")  # fmt: skip
+
+
+@cache
+def time_zones() -> dict[str, list[str]]:
+    """The zones to schedule in, by region: UTC, then the IANA "Region/City" names."""
+    zones: dict[str, list[str]] = {"UTC": ["UTC"]}
+    for name in sorted(available_timezones()):
+        region = name.split("/", 1)[0]
+        if region in REGIONS and "/" in name:
+            zones.setdefault(region, []).append(name)
+    return zones
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    return frozenset(name for names in time_zones().values() for name in names)
+
+
+def utc_moment(local: str, zone: str) -> str:
+    """A local date and time (as a datetime-local field sends it) in ``zone``, as the ISO 8601
+    moment in UTC that ``publishAt`` takes. What cannot be read so goes to the schema as it
+    came, for the schema to say what is wrong with it."""
+    if zone not in zone_names():
+        return local  # naive: the schema asks for a UTC offset
+    try:
+        moment = datetime.fromisoformat(local)
+    except ValueError:
+        return local
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC if zone == "UTC" else ZoneInfo(zone))
+    try:
+        return moment.astimezone(UTC).isoformat()
+    except OverflowError:  # in UTC, before the year 1 or after 9999: no moment we can store
+        return ""  # which the schema refuses as no date and time
+
+
 def article_form(form: Any) -> dict[str, Any]:
-    """The editor's fields in the API's shape: tags typed into one field become ``tagList``."""
+    """The editor's fields in the API's shape: tags typed into one field become ``tagList``,
+    the button pressed becomes ``status``, and a local time in a zone becomes ``publishAt``."""
     data = {key: form[key] for key in ("title", "description", "body") if key in form}
     if "tags" in form:
         data["tagList"] = split_tags(form["tags"])
+    status = ACTIONS.get(form.get("action", ""))
+    if status is not None:
+        data["status"] = status
+    local = form.get("publishAt", "").strip()
+    if status == SCHEDULED and local:
+        data["publishAt"] = utc_moment(local, form.get("timeZone", "UTC"))
     return data
 
 
-def render_editor(form: Any, errors: Errors, article: Article | None = None, status: int = 200):
+def render_editor(
+    form: Any, errors: Errors, article: Article | None = None, status: int = 200
+) -> tuple[str, int]:
     # The schema speaks of ``tagList``; the form has one "tags" field.
     if "tagList" in errors:
         errors = {**errors, "tags": errors.pop("tagList")}
-    return render_template("pages/editor.html", form=form, errors=errors, article=article), status
+    # Without JavaScript the zone is UTC; app.js picks the browser's zone instead, unless the
+    # writer already chose one (a form shown again with its errors).
+    zone = form.get("timeZone", "UTC")
+    page = render_template(
+        "pages/editor.html",
+        form=form,
+        errors=errors,
+        article=article,
+        zones=time_zones(),
+        zone=zone,
+        browser_zone="timeZone" not in form,
+    )
+    return page, status
+
+
+def saved_message(article: ArticleView, was: str | None) -> str:
+    if article.status == DRAFT:
+        return "Your draft is saved: only you can see it."
+    if article.status == SCHEDULED:
+        return f"Your article is scheduled to publish on {longdatetime(article.publish_at)} UTC."
+    return "Your article is updated." if was == PUBLISHED else "Your article is published."
 
 
 @bp.route("/editor", methods=["GET", "POST"])
@@ -89,11 +168,15 @@ def new_article() -> Any:
     if request.method == "GET":
         return render_editor({}, {})
     data, errors = load_form(ArticleCreateSchema(), article_form(request.form))
-    if data is None:
-        return render_editor(request.form, errors, status=422)
-    created = articles.create_article(current_user, data)
-    flash("Your article is published.", "success")
-    return redirect(url_for("pages.article", slug=created.slug))
+    if data is not None:
+        try:
+            created = articles.create_article(current_user, data)
+        except Invalid as error:  # the publication's rules: a time in the future, say
+            errors = error.messages
+        else:
+            flash(saved_message(created, None), "success")
+            return redirect(url_for("pages.article", slug=created.slug))
+    return render_editor(request.form, errors, status=422)
 
 
 @bp.route("/editor/<slug>", methods=["GET", "POST"])
@@ -107,13 +190,29 @@ def edit_article(slug: str) -> Any:
             "body": existing.body,
             "tags": " ".join(existing.tag_list),
         }
+        if existing.status == SCHEDULED and existing.publish_at is not None:
+            form["publishAt"] = f"{existing.publish_at.astimezone(UTC):%Y-%m-%dT%H:%M}"
         return render_editor(form, {}, existing)
+    was = existing.status
     data, errors = load_form(ArticleUpdateSchema(), article_form(request.form))
-    if data is None:
-        return render_editor(request.form, errors, existing, status=422)
-    updated = articles.update_article(current_user, slug, data)
-    flash("Your article is updated.", "success")
-    return redirect(url_for("pages.article", slug=updated.slug))
+    if data is not None:
+        try:
+            updated = articles.update_article(current_user, slug, data)
+        except Invalid as error:  # the publication's rules: a time in the future, say
+            errors = error.messages
+        else:
+            flash(saved_message(updated, was), "success")
+            return redirect(url_for("pages.article", slug=updated.slug))
+    return render_editor(request.form, errors, existing, status=422)
+
+
+@bp.post("/article/<slug>/publish")
+@login_required
+def publish_article(slug: str) -> Response:
+    """Publish a draft or scheduled article now (the button on its page)."""
+    published = articles.publish(current_user, slug)
+    flash("Your article is published.", "success")
+    return redirect(url_for("pages.article", slug=published.slug))
 
 
 @bp.post("/article/<slug>/delete")

@@ -19,3 +19,10 @@ def longdate(value: datetime) -> str:
 @bp.app_template_filter("isodate")
 def isodate(value: datetime) -> str:
     return format_timestamp(value)
+
+
+@bp.app_template_filter("longdatetime")
+def longdatetime(value: datetime) -> str:
+    """``December 1, 2026 at 08:00``, in UTC (the page says so beside it)."""
+    value = _utc(value)
+    return f"{longdate(value)} at {value:%H:%M}"

@@ -1,4 +1,4 @@
-"""The signed-in user's settings."""
+"""The signed-in user's settings, email switches included."""
 
 from typing import Any
 
@@ -10,9 +10,37 @@ from myapp.errors import Conflict, Invalid
 from myapp.forms import load_form
 from myapp.pages import bp
 from myapp.users import services as users
+from myapp.users.models import NOTIFICATION_KINDS
 from myapp.users.schemas import UserUpdateSchema
 
 FIELDS = ("image", "username", "bio", "email")
+# The email switches, by the preference each turns on or off.
+SWITCHES = {
+    "comments": "Comments on my articles",
+    "followers": "New followers",
+    "articles": "New articles from people I follow",
+}
+
+
+def settings_form(form: Any) -> dict[str, Any]:
+    """The settings in the API's shape. An unticked box sends nothing, so the form also sends a
+    hidden ``notifications`` field: with it, every switch is on if ticked and off if not."""
+    data = form.to_dict()
+    data.pop("notify", None)
+    if data.pop("notifications", None) is not None:
+        ticked = form.getlist("notify")
+        data["notifications"] = {kind: kind in ticked for kind in NOTIFICATION_KINDS}
+    return data
+
+
+def render_settings(form: dict[str, Any], notifications: dict[str, bool], errors: Any) -> str:
+    return render_template(
+        "pages/settings.html",
+        form=form,
+        errors=errors,
+        switches=SWITCHES,
+        notifications=notifications,
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -21,8 +49,9 @@ FIELDS = ("image", "username", "bio", "email")
 def settings() -> Any:
     if request.method == "GET":
         form = {field: getattr(current_user, field) or "" for field in FIELDS}
-        return render_template("pages/settings.html", form=form, errors={})
-    changes, errors = load_form(UserUpdateSchema(), request.form)
+        return render_settings(form, current_user.notifications, {})
+    submitted = settings_form(request.form)
+    changes, errors = load_form(UserUpdateSchema(), submitted)
     if changes is not None:
         try:
             # The user object itself, not Flask-Login's proxy, for login_user below.
@@ -37,4 +66,5 @@ def settings() -> Any:
             flash("Your settings are saved.", "success")
             return redirect(url_for("pages.profile", username=user.username))
     form = {field: request.form.get(field, "") for field in FIELDS}
-    return render_template("pages/settings.html", form=form, errors=errors), 422
+    notifications = submitted.get("notifications", current_user.notifications)
+    return render_settings(form, notifications, errors), 422

@@ -214,7 +214,7 @@ def reset_password(token: str, password: str) -> User:
     claims = read_password_reset_token(token)
     user = db.session.get(User, claims[0]) if claims else None
     if user is None or not reset_token_matches(user, claims[1]):
-        raise Invalid("token", "is invalid or has expired: ask for a new link")
+        raise Invalid("token", "is invalid, used already or expired: ask for a new link")
     password_hash = hash_password(password)
     _replace_password(user, password_hash, error=("token", "has been used already"))
     db.session.execute(update(User).where(User.id == user.id).values(session_key=random_key()))

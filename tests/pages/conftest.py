@@ -1,8 +1,14 @@
-"""A browser-like client for the pages: it keeps cookies and sends the form's CSRF token."""
+"""A browser-like client for the pages: it keeps cookies and sends the form's CSRF token; and
+a mailbox for the emails the pages cause."""
 
 import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -45,3 +51,26 @@ def pages(client: FlaskClient) -> PageClient:
 
 def text(response: TestResponse) -> str:
     return response.get_data(as_text=True)
+
+
+class Mailbox:
+    """The emails sent during one test. The tests run Celery eagerly with no SMTP_URL, so each
+    email is written as a file into ``MAIL_FOLDER``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def messages(self) -> list[EmailMessage]:
+        files = sorted(self.folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+        parser = BytesParser(policy=policy.default)
+        return [parser.parsebytes(path.read_bytes()) for path in files]  # type: ignore[misc]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.messages() if address in message["To"]]
+
+
+@pytest.fixture
+def mailbox(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Mailbox:
+    """A mail folder of the test's own, so it sees only the emails it caused."""
+    monkeypatch.setitem(app.config, "MAIL_FOLDER", str(tmp_path))
+    return Mailbox(tmp_path)

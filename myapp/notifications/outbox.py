@@ -28,6 +28,16 @@ from myapp.notifications.models import (
 from myapp.users.models import User, follows
 
 QUEUE = "outbox_to_queue"
+# The columns articles_published fills, in the order its SELECT gives them.
+FOLLOWER_ROW_COLUMNS = [
+    "kind",
+    "recipient_id",
+    "actor_id",
+    "article_id",
+    "next_attempt_at",
+    "created_at",
+    "request_id",
+]
 
 
 def _request_id() -> str | None:
@@ -38,8 +48,8 @@ def comment_added(comment_id: int, article_id: int, article_author_id: int, acto
     """Tell the article's author about a comment (the caller checked that they want to know,
     and that it is not their own)."""
     if article_author_id != actor_id:
-        _add(COMMENT, article_author_id, actor_id=actor_id, article_id=article_id,
-             comment_id=comment_id)  # fmt: skip
+        about = {"actor_id": actor_id, "article_id": article_id, "comment_id": comment_id}
+        _add(COMMENT, article_author_id, **about)
 
 
 def followed(follower_id: int, followed_id: int) -> None:
@@ -85,8 +95,8 @@ def articles_published(article_ids: list[int], now: datetime) -> None:
 
 
 def _add(kind: str, recipient_id: int, **about: Any) -> None:
-    db.session.add(Notification(kind=kind, recipient_id=recipient_id, request_id=_request_id(),
-                                **about))  # fmt: skip
+    row = Notification(kind=kind, recipient_id=recipient_id, request_id=_request_id(), **about)
+    db.session.add(row)
 
 
 def discard_pending() -> int:

@@ -4,14 +4,17 @@ task run twice (redelivered, or queued again by the sweep) does its work once.
 Beat runs ``publish_due_articles`` and ``sweep_outbox`` on the schedule in myapp/worker.py.
 """
 
+import logging
+
 from celery import shared_task
 from flask import current_app
 from prometheus_client import Counter
 
 from myapp.articles import services as articles
 from myapp.notifications import services as notifications
-from myapp.worker import queue, registry
+from myapp.worker import forget_consumed_messages, queue, registry
 
+log = logging.getLogger(__name__)
 NOTIFICATIONS = Counter(
     "conduit_notifications", "Notification deliveries by kind and outcome", ["kind", "outcome"],
     registry=registry,
@@ -46,10 +49,15 @@ def send_digest(recipient_id: int) -> str:
 @shared_task(name="myapp.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Queue what is due and was never delivered (the broker was down at commit, a worker
-    died, a retry was lost), and the article digests that are due."""
+    died, a retry was lost), and the article digests that are due. Also keeps the embedded
+    broker's file from growing."""
     due = notifications.due(grace_seconds=current_app.config["OUTBOX_SWEEP_SECONDS"])
     for notification_id in due.notifications:
         queue(deliver_notification, notification_id)
     for recipient_id in due.digests:
         queue(send_digest, recipient_id)
+    try:
+        forget_consumed_messages(current_app.extensions["celery"])
+    except Exception as error:  # the broker's file is busy: next time
+        log.warning("consumed messages not deleted: %s: %s", type(error).__name__, error)
     return len(due.notifications) + len(due.digests)

@@ -2,8 +2,9 @@
 
 ``wsgi.celery_app`` is what ``celery --app wsgi:celery_app worker`` and ``... beat`` load. The
 broker is ``CELERY_BROKER_URL``, else ``REDIS_URL``, else a SQLite file in the instance folder
-(kombu's SQLAlchemy transport), so ``make run`` needs no server. Results are not stored: no
-feature reads them.
+(kombu's SQLAlchemy transport), so ``make run`` needs no server; the sweep deletes the messages it
+has handed out, which that transport would keep for ever. ``WORKER_QUEUE`` names the queue, so
+sites (or test runs) can share a broker. Results are not stored: no feature reads them.
 
 Delivery is at least once: tasks are acknowledged after they ran (``acks_late``) and given
 back when their worker dies (``task_reject_on_worker_lost``), so every task is idempotent, and
@@ -12,6 +13,8 @@ whatever a lost message carried is found again by the tasks beat runs (myapp/tas
 
 import logging
 import os
+import queue as queue_module
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -19,6 +22,7 @@ from typing import Any
 from celery import Celery, Task, signals
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from prometheus_client import CollectorRegistry, Counter, start_http_server
+from sqlalchemy import create_engine, inspect, text
 
 from myapp.monitoring import current_request_id
 
@@ -34,10 +38,13 @@ def celery_settings(app: Flask) -> dict[str, Any]:
     """Celery's settings, from the app's."""
     config = app.config
     url = broker_url(config, app.instance_path)
-    options: dict[str, Any] = {}
+    # A broker that is down fails a publish at once: without this kombu retries connecting for
+    # broker_connection_timeout (2 s, with sleeps) even though task_publish_retry is off. The
+    # worker's own connection loop retries on its own terms.
+    options: dict[str, Any] = {"max_retries": 0}
     if url.startswith(("redis", "rediss")):
         # A task unacknowledged this long (its worker vanished) is handed to another worker.
-        options = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+        options |= {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
     return {
         "broker_url": url,
         "broker_transport_options": options,
@@ -72,6 +79,27 @@ def celery_settings(app: Flask) -> dict[str, Any]:
             },
         },
     }
+
+
+def forget_consumed_messages(celery: Celery) -> int:
+    """Delete the messages the embedded broker has handed out; how many. kombu's SQLAlchemy
+    transport keeps each one (``visible`` false) for ever, so the file would grow by every task,
+    beat's included; the transport never reads them again (a message given back by a worker that
+    stops is written anew)."""
+    url = celery.conf.broker_url or ""
+    if not url.startswith("sqla+"):
+        return 0
+    engine = create_engine(url.removeprefix("sqla+"))
+    try:
+        with engine.begin() as connection:
+            if not inspect(connection).has_table("kombu_message"):
+                return 0
+            deleted = connection.execute(
+                text("DELETE FROM kombu_message WHERE visible = :handed_out"), {"handed_out": False}
+            )
+            return deleted.rowcount
+    finally:
+        engine.dispose()
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -109,23 +137,48 @@ def queue(task: Any, *args: Any, request_id: str | None = None) -> bool:
     return True
 
 
+class Publisher:
+    """Sends queued work to the broker from one background thread per process, so a request
+    never waits for the broker, nor does the next request on its keep-alive connection (gunicorn
+    reads it only once the last one's close callbacks are done). Work still waiting when the
+    process stops is not lost: its outbox rows are pending, and the sweep queues them."""
+
+    def __init__(self) -> None:
+        self.jobs: queue_module.SimpleQueue[Callable[[], None]] = queue_module.SimpleQueue()
+        self.thread: threading.Thread | None = None
+        self.pid = 0
+        self.lock = threading.Lock()
+
+    def submit(self, work: Callable[[], None]) -> None:
+        with self.lock:
+            if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
+                self.jobs = queue_module.SimpleQueue()
+                self.thread = threading.Thread(target=self._run, name="broker-publisher",
+                                               daemon=True)  # fmt: skip
+                self.pid = os.getpid()
+                self.thread.start()
+        self.jobs.put(work)
+
+    def _run(self) -> None:
+        jobs = self.jobs
+        while True:
+            work = jobs.get()
+            try:
+                work()
+            except Exception:  # queue() logs broker failures; anything else must not kill us
+                log.exception("publishing to the broker failed")
+
+
+publisher = Publisher()
+
+
 def after_response(work: Callable[[], None]) -> None:
-    """Run ``work`` once the response has gone out (the server calls close on it), or now
-    outside a request: a slow broker never holds a request up."""
-    if not has_request_context():
-        work()
+    """Run ``work`` (sending tasks to the broker) without holding up the request: in a
+    background thread during a request, at once elsewhere (CLI, worker) and in eager mode."""
+    if not has_request_context() or current_app.extensions["celery"].conf.task_always_eager:
+        work()  # eager (unit tests) runs the tasks themselves, in the caller
         return
-    pending = g.setdefault("after_response", [])
-    if not pending:
-        from flask import after_this_request
-
-        @after_this_request
-        def _register(response: Any) -> Any:
-            for each in g.pop("after_response", []):
-                response.call_on_close(each)
-            return response
-
-    pending.append(work)
+    publisher.submit(work)
 
 
 # --- logs and metrics -----------------------------------------------------------------------

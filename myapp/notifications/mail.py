@@ -62,7 +62,7 @@ def _send_smtp(url: str, message: EmailMessage) -> None:
 
 
 def _write_file(message: EmailMessage) -> None:
-    folder = Path(current_app.instance_path) / "mail"
+    folder = Path(current_app.config["MAIL_FOLDER"] or Path(current_app.instance_path) / "mail")
     folder.mkdir(exist_ok=True)
     name = message["Message-ID"].strip("<>").replace("/", "_")
     path = folder / f"{name}.eml"

@@ -11,7 +11,7 @@ digest (see services.send_digest).
 from datetime import datetime
 from typing import Any
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import event, insert, literal, select, update
 
 from myapp.articles.models import Article
@@ -127,12 +127,12 @@ def _queue_committed(session: Session) -> None:
         from myapp.worker import after_response, queue  # the worker imports the services
 
         request_id = _request_id()
+        # This app's task, looked up now: ``send`` may run in a thread without an app context.
+        deliver = current_app.extensions["celery"].tasks["myapp.tasks.deliver_notification"]
 
         def send() -> None:
-            from myapp.tasks import deliver_notification
-
             for notification_id in ids:
-                queue(deliver_notification, notification_id, request_id=request_id)
+                queue(deliver, notification_id, request_id=request_id)
 
         after_response(send)
 

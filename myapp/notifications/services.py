@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, or_, select, update
 from myapp.articles.models import Article, Comment
 from myapp.extensions import db
 from myapp.models import random_key, utcnow
+from myapp.monitoring import current_request_id
 from myapp.notifications import mail, messages
 from myapp.notifications.models import (
     ARTICLE,
@@ -56,11 +57,13 @@ def _seconds(setting: str) -> timedelta:
 
 
 def _due(now: datetime) -> Any:
-    """Rows that may be claimed now: waiting, or claimed by a worker whose lease ran out."""
+    """Rows that may be claimed now: waiting, or claimed by a worker whose lease ran out, with
+    an attempt left (a row whose worker died on its last attempt is given up: see ``due``)."""
     return and_(
         Notification.status.in_((PENDING, SENDING)),
         Notification.next_attempt_at <= now,
         or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+        Notification.attempts < current_app.config["NOTIFICATION_MAX_ATTEMPTS"],
     )
 
 
@@ -102,19 +105,35 @@ def deliver(notification_id: int) -> Outcome:
 
 
 def _send(rows: list[Notification]) -> Outcome:
-    first = rows[0]
-    recipient = db.session.get(User, first.recipient_id)
-    message = _build(first, rows, recipient) if recipient is not None else None
-    if message is None:
-        _finish(rows, status=SKIPPED)
-        log.info("notification skipped", extra={"task": f"notification {first.id}"})
-        return Outcome(SKIPPED, first.kind)
+    # The delivery's log lines carry the id of the request that caused it, however it was
+    # queued (the sweep's tasks carry none).
+    token = current_request_id.set(current_request_id.get() or rows[0].request_id)
     try:
+        return _send_claimed(rows)
+    finally:
+        current_request_id.reset(token)
+
+
+def _send_claimed(rows: list[Notification]) -> Outcome:
+    first = rows[0]
+    try:
+        recipient = db.session.get(User, first.recipient_id)
+        message = _build(first, rows, recipient) if recipient is not None else None
+        if message is None:
+            _finish(rows, status=SKIPPED)
+            log.info("notification skipped", extra={"task": f"notification {first.id}"})
+            return Outcome(SKIPPED, first.kind)
         mail.send(message)
     except mail.TemporaryFailure as error:
         return _failed(rows, str(error), permanent=False)
     except mail.PermanentFailure as error:
         return _failed(rows, str(error), permanent=True)
+    except Exception as error:
+        # A bug of ours (a template, a link that cannot be built): on record and retried like a
+        # refusal, then failed, rather than claimed again at every lease for ever.
+        log.exception("notification %d could not be sent", first.id)
+        db.session.rollback()
+        return _failed(rows, f"{type(error).__name__}: {error}", permanent=False)
     _finish(rows, status=SENT, sent_at=utcnow(), message_id=message["Message-ID"])
     log.info("email sent: %s", message["Subject"], extra={"task": f"notification {first.id}"})
     return Outcome(SENT, first.kind)
@@ -204,6 +223,7 @@ def due(grace_seconds: float) -> Due:
     """What is due and has waited ``grace_seconds`` past its time (so a task already queued
     for it has had its chance): rows the broker never got, whose worker died, or whose retry
     was lost, and the recipients whose article digest is due."""
+    _give_up_abandoned(utcnow())
     cutoff = utcnow() - timedelta(seconds=grace_seconds)
     waiting = _due(utcnow()) & (Notification.next_attempt_at <= cutoff)
     single = select(Notification.id).where(waiting, Notification.kind != ARTICLE)
@@ -214,10 +234,27 @@ def due(grace_seconds: float) -> Due:
     )
 
 
+def _give_up_abandoned(now: datetime) -> None:
+    """Fail the rows whose worker was lost during their last attempt (their lease ran out): a
+    message that kills its worker is not tried for ever."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.status == SENDING,
+            Notification.claimed_until < now,
+            Notification.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"],
+        )
+        .values(status=FAILED, claim_token=None, claimed_until=None,
+                last_error="the worker was lost during the last attempt")
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    db.session.commit()
+
+
 def backlog() -> dict[str, int]:
     """How many notifications are in each state (the metrics' outbox backlog)."""
     query = select(Notification.status, func.count()).group_by(Notification.status)
-    return dict(db.session.execute(query).tuples().all())
+    return {status: count for status, count in db.session.execute(query)}
 
 
 # --- the operator's view -----------------------------------------------------------------------

@@ -16,9 +16,11 @@ from myapp.worker import forget_consumed_messages, queue, registry
 
 log = logging.getLogger(__name__)
 NOTIFICATIONS = Counter(
-    "conduit_notifications", "Notification deliveries by kind and outcome", ["kind", "outcome"],
+    "conduit_notifications",
+    "Notification deliveries by kind and outcome",
+    ["kind", "outcome"],
     registry=registry,
-)  # fmt: skip
+)
 
 
 @shared_task(name="myapp.tasks.publish_due_articles", ignore_result=True)
@@ -27,8 +29,10 @@ def publish_due_articles() -> int:
     return len(articles.publish_due())
 
 
-@shared_task(name="myapp.tasks.deliver_notification", bind=True, ignore_result=True,
-             max_retries=None)  # fmt: skip
+# No retry limit of Celery's: the row counts its attempts (NOTIFICATION_MAX_ATTEMPTS).
+@shared_task(
+    name="myapp.tasks.deliver_notification", bind=True, ignore_result=True, max_retries=None
+)
 def deliver_notification(self, notification_id: int) -> str:
     outcome = notifications.deliver(notification_id)
     if outcome.kind:

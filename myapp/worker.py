@@ -153,8 +153,9 @@ class Publisher:
         with self.lock:
             if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
                 self.jobs = queue_module.SimpleQueue()
-                self.thread = threading.Thread(target=self._run, name="broker-publisher",
-                                               daemon=True)  # fmt: skip
+                self.thread = threading.Thread(
+                    target=self._run, name="broker-publisher", daemon=True
+                )
                 self.pid = os.getpid()
                 self.thread.start()
         self.jobs.put(work)
@@ -185,9 +186,11 @@ def after_response(work: Callable[[], None]) -> None:
 
 registry = CollectorRegistry()
 TASKS = Counter(
-    "conduit_tasks", "Tasks run by the worker, by name and outcome", ["task", "outcome"],
+    "conduit_tasks",
+    "Tasks run by the worker, by name and outcome",
+    ["task", "outcome"],
     registry=registry,
-)  # fmt: skip
+)
 
 
 @signals.task_prerun.connect

@@ -37,9 +37,11 @@ def _send_smtp(url: str, message: EmailMessage) -> None:
     try:
         if implicit_tls:
             server: smtplib.SMTP = smtplib.SMTP_SSL(
-                parts.hostname or "localhost", port, timeout=timeout,
+                parts.hostname or "localhost",
+                port,
+                timeout=timeout,
                 context=ssl.create_default_context(),
-            )  # fmt: skip
+            )
         else:
             server = smtplib.SMTP(parts.hostname or "localhost", port, timeout=timeout)
         with server:

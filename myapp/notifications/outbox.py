@@ -78,20 +78,7 @@ def articles_published(article_ids: list[int], now: datetime) -> None:
             .join(User, User.id == follows.c.follower_id)
             .where(follows.c.followed_id == author_id, User.notify_articles)
         )
-        db.session.execute(
-            insert(Notification).from_select(
-                [
-                    "kind",
-                    "recipient_id",
-                    "actor_id",
-                    "article_id",
-                    "next_attempt_at",
-                    "created_at",
-                    "request_id",
-                ],
-                followers,
-            )  # fmt: skip
-        )
+        db.session.execute(insert(Notification).from_select(FOLLOWER_ROW_COLUMNS, followers))
 
 
 def _add(kind: str, recipient_id: int, **about: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
-from myapp.articles.models import Article, Comment
+from myapp.articles.models import PUBLISHED, Article, Comment
 from myapp.extensions import db
 from myapp.models import random_key, utcnow
 from myapp.monitoring import current_request_id
@@ -35,6 +35,7 @@ from myapp.notifications.models import (
     Notification,
 )
 from myapp.users.models import User
+from myapp.users.tokens import password_reset_token
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +147,8 @@ def _failed(rows: list[Notification], error: str, permanent: bool) -> Outcome:
         log.warning("email failed for good after %d attempts: %s", attempts, error)
         return Outcome(FAILED, kind)
     wait = current_app.config["NOTIFICATION_RETRY_SECONDS"] * 2 ** (attempts - 1)
-    _finish(rows, status=PENDING, last_error=error[:500],
-            next_attempt_at=utcnow() + timedelta(seconds=wait))  # fmt: skip
+    next_attempt_at = utcnow() + timedelta(seconds=wait)
+    _finish(rows, status=PENDING, last_error=error[:500], next_attempt_at=next_attempt_at)
     log.warning("email not sent (attempt %d), retrying in %.0f s: %s", attempts, wait, error)
     return Outcome("retry", kind, wait)
 
@@ -160,25 +161,22 @@ def _build(first: Notification, rows: list[Notification], recipient: User) -> An
         return None
     ids = [row.id for row in rows]
     if first.kind == PASSWORD_RESET:
-        from myapp.users.tokens import password_reset_token
-
-        ttl = current_app.config["PASSWORD_RESET_TTL_SECONDS"]
+        ttl_minutes = current_app.config["PASSWORD_RESET_TTL_SECONDS"] // 60
         reset_link = messages.link("auth.reset_password", token=password_reset_token(recipient))
-        return messages.build(first.kind, recipient, ids, reset_link=reset_link,
-                              ttl_minutes=ttl // 60)  # fmt: skip
+        return messages.build(
+            first.kind, recipient, ids, reset_link=reset_link, ttl_minutes=ttl_minutes
+        )
     actor = db.session.get(User, first.actor_id) if first.actor_id else None
     if first.kind == ARTICLE:
         articles = _published_articles([row.article_id for row in rows])
         return messages.build(first.kind, recipient, ids, articles=articles) if articles else None
     article = db.session.get(Article, first.article_id) if first.article_id else None
     comment = db.session.get(Comment, first.comment_id) if first.comment_id else None
-    return messages.build(first.kind, recipient, ids, actor=actor, article=article,
-                          comment=comment)  # fmt: skip
+    about = {"actor": actor, "article": article, "comment": comment}
+    return messages.build(first.kind, recipient, ids, **about)
 
 
 def _published_articles(article_ids: list[int]) -> list[Any]:
-    from myapp.articles.models import PUBLISHED
-
     query = (
         select(Article.slug, Article.title, Article.description, User.username.label("author"))
         .join(User, User.id == Article.author_id)
@@ -244,10 +242,14 @@ def _give_up_abandoned(now: datetime) -> None:
             Notification.claimed_until < now,
             Notification.attempts >= current_app.config["NOTIFICATION_MAX_ATTEMPTS"],
         )
-        .values(status=FAILED, claim_token=None, claimed_until=None,
-                last_error="the worker was lost during the last attempt")
+        .values(
+            status=FAILED,
+            claim_token=None,
+            claimed_until=None,
+            last_error="the worker was lost during the last attempt",
+        )
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ that the email library encodes; headers are one line, so a title or a comment ca
 HTML nor a header. Links point to ``PUBLIC_URL``, never to a request's Host.
 """
 
+import email.policy
 import hashlib
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
@@ -18,6 +19,9 @@ from myapp.models import utcnow
 from myapp.notifications.models import ARTICLE, COMMENT, FOLLOWER, PASSWORD_RESET, PREFERENCE
 
 DEVELOPMENT_URL = "http://127.0.0.1:8000"
+# Headers are not folded below RFC 5322's hard limit: folded, a long List-Unsubscribe link
+# would be turned into encoded words, which mail programs do not read as a link.
+POLICY = email.policy.SMTP.clone(max_line_length=998)
 SUBJECTS = {
     COMMENT: "{actor} commented on \u201c{title}\u201d",
     FOLLOWER: "{actor} is now following you on Conduit",
@@ -30,13 +34,14 @@ def public_url() -> str:
     return (current_app.config.get("PUBLIC_URL") or DEVELOPMENT_URL).rstrip("/")
 
 
-def link(endpoint: str, **values: Any) -> str:
-    """An absolute link to a page, on ``PUBLIC_URL``."""
+def link(endpoint: str, _anchor: str | None = None, **values: Any) -> str:
+    """An absolute link to a page, on ``PUBLIC_URL`` (``url_for``'s arguments)."""
     base = urlsplit(public_url())
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )
-    return adapter.build(endpoint, values, force_external=True)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{_anchor}" if _anchor else url
 
 
 # --- one-click unsubscribe (RFC 8058) --------------------------------------------------------
@@ -80,7 +85,7 @@ def message_id(notification_ids: list[int]) -> str:
 
 def build(kind: str, recipient: Any, notification_ids: list[int], **context: Any) -> EmailMessage:
     """The email for ``kind`` to ``recipient``; ``context`` is what its templates show."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     actor = context.get("actor")
     title = context["article"].title if context.get("article") is not None else ""
     message["Subject"] = _one_line(

@@ -3,14 +3,17 @@ unsubscribe, and nothing a user wrote able to inject HTML or a header."""
 
 import email
 import email.policy
+import re
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from myapp.articles.models import Article, Comment
 from myapp.extensions import db
 from myapp.notifications import mail, messages, services
 from myapp.notifications.models import Notification
+from myapp.users.models import User
 from tests.factories import Factory
 
 SCRIPT = "<script>alert('hi')</script> & <b>bold</b>"
@@ -49,6 +52,25 @@ def test_a_comment_email_is_text_and_html_with_one_click_unsubscribe(mail_app, m
     token = urlsplit(link[1:-1]).path.rsplit("/", 1)[1]
     assert messages.read_unsubscribe_token(token) == (author.id, "comments")
     assert link[1:-1] in text and link[1:-1] in html
+
+
+def test_headers_and_links_stay_readable_to_mail_programs(mail_app, mail_ctx):
+    """A long List-Unsubscribe stays a plain <URL> on the wire (folding would turn it into
+    encoded words), and the reply link goes to the comment's anchor."""
+    factory = Factory(mail_app)
+    author, reader = factory.user("a" * 40), factory.user()
+    comment_id = factory.comment(reader, factory.article(author))
+    row = only("comment", author.id)
+    recipient = db.session.get(User, author.id)
+    article, comment = db.session.get(Article, row.article_id), db.session.get(Comment, comment_id)
+    actor = db.session.get(User, reader.id)
+    built = messages.build("comment", recipient, [row.id], actor=actor, article=article,
+                           comment=comment)  # fmt: skip
+    raw = bytes(built)
+    assert re.search(rb"\r\nList-Unsubscribe: <http://[^>\r\n]+/unsubscribe/[^>\r\n]+>\r\n", raw)
+    assert b"=?utf-8?" not in raw.split(b"\r\nList-Unsubscribe:", 1)[1].split(b"\r\n", 1)[0]
+    text = built.get_body(("plain",)).get_content()
+    assert f"/article/{article.slug}#comment-{comment_id}" in text
 
 
 def test_the_message_id_is_the_same_for_every_attempt(mail_app, mail_ctx):

@@ -42,6 +42,15 @@ def deliver_notification(self, notification_id: int) -> str:
     return outcome.status
 
 
+@shared_task(name="myapp.tasks.deliver_notifications", ignore_result=True)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """The web's batch of new notifications, fanned out into one delivery task each (each
+    retried on its own schedule)."""
+    for notification_id in notification_ids:
+        queue(deliver_notification, notification_id)
+    return len(notification_ids)
+
+
 @shared_task(name="myapp.tasks.send_digest", ignore_result=True)
 def send_digest(recipient_id: int) -> str:
     outcome = notifications.send_digest(recipient_id)

@@ -14,7 +14,9 @@ whatever a lost message carried is found again by the tasks beat runs (myapp/tas
 import logging
 import os
 import queue as queue_module
+import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -45,6 +47,10 @@ def celery_settings(app: Flask) -> dict[str, Any]:
     if url.startswith(("redis", "rediss")):
         # A task unacknowledged this long (its worker vanished) is handed to another worker.
         options |= {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+    elif url.startswith("sqla+sqlite:///"):
+        # The embedded broker's connections (kombu passes these options to create_engine).
+        path = url.removeprefix("sqla+sqlite:///")
+        options["creator"] = lambda: sqlite_broker_connection(path)
     return {
         "broker_url": url,
         "broker_transport_options": options,
@@ -79,6 +85,17 @@ def celery_settings(app: Flask) -> dict[str, Any]:
             },
         },
     }
+
+
+def sqlite_broker_connection(path: str) -> sqlite3.Connection:
+    """A connection to the embedded broker's file, set up as the app's database is: WAL, so
+    the web's publishing and the worker's polling do not wait for each other, and no fsync at
+    every commit (a message lost to a power cut is found again by the sweep, as its outbox row
+    is still pending)."""
+    connection = sqlite3.connect(path, timeout=15, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
 
 
 def forget_consumed_messages(celery: Celery) -> int:
@@ -137,49 +154,72 @@ def queue(task: Any, *args: Any, request_id: str | None = None) -> bool:
     return True
 
 
+DELIVER_BATCH = "myapp.tasks.deliver_notifications"
+BATCH_SECONDS = 0.2  # how long the publisher gathers notifications into one message
+BATCH_SIZE = 500
+
+
 class Publisher:
-    """Sends queued work to the broker from one background thread per process, so a request
-    never waits for the broker, nor does the next request on its keep-alive connection (gunicorn
-    reads it only once the last one's close callbacks are done). Work still waiting when the
-    process stops is not lost: its outbox rows are pending, and the sweep queues them."""
+    """Sends the web's new notifications to the broker from one background thread per process.
+
+    A request never waits for the broker, nor does the next request on its keep-alive
+    connection (gunicorn reads it only once the last one's close callbacks are done). The
+    notifications committed within ``BATCH_SECONDS`` of each other go as one message, which the
+    worker fans out: under load the web sends a message per batch, not per write, and so a
+    comment costs its request little more than its outbox row. Whatever is still waiting when
+    the process stops is not lost: its rows are pending, and the sweep queues them."""
 
     def __init__(self) -> None:
-        self.jobs: queue_module.SimpleQueue[Callable[[], None]] = queue_module.SimpleQueue()
+        self.jobs: queue_module.SimpleQueue[tuple[Celery, list[int], str | None]]
+        self.jobs = queue_module.SimpleQueue()
         self.thread: threading.Thread | None = None
         self.pid = 0
         self.lock = threading.Lock()
 
-    def submit(self, work: Callable[[], None]) -> None:
+    def submit(self, celery: Celery, ids: list[int], request_id: str | None) -> None:
         with self.lock:
             if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
                 self.jobs = queue_module.SimpleQueue()
                 self.thread = threading.Thread(
-                    target=self._run, name="broker-publisher", daemon=True
+                    target=self._run, args=(self.jobs,), name="broker-publisher", daemon=True
                 )
                 self.pid = os.getpid()
                 self.thread.start()
-        self.jobs.put(work)
+        self.jobs.put((celery, ids, request_id))
 
-    def _run(self) -> None:
-        jobs = self.jobs
+    @staticmethod
+    def _run(jobs: "queue_module.SimpleQueue[tuple[Celery, list[int], str | None]]") -> None:
         while True:
-            work = jobs.get()
-            try:
-                work()
-            except Exception:  # queue() logs broker failures; anything else must not kill us
-                log.exception("publishing to the broker failed")
+            batch = [jobs.get()]
+            time.sleep(BATCH_SECONDS)  # let the writes of the next moments join this message
+            while not jobs.empty():
+                batch.append(jobs.get())
+            by_app: dict[Celery, tuple[list[int], set[str | None]]] = {}
+            for celery, ids, request_id in batch:
+                gathered, request_ids = by_app.setdefault(celery, ([], set()))
+                gathered.extend(ids)
+                request_ids.add(request_id)
+            for celery, (ids, request_ids) in by_app.items():
+                # One request's batch carries its id; the rows carry theirs in any case.
+                request_id = request_ids.pop() if len(request_ids) == 1 else None
+                for start in range(0, len(ids), BATCH_SIZE):
+                    chunk = ids[start : start + BATCH_SIZE]
+                    try:
+                        queue(celery.tasks[DELIVER_BATCH], chunk, request_id=request_id)
+                    except Exception:  # queue() logs broker failures; nothing may stop us
+                        log.exception("publishing to the broker failed")
 
 
 publisher = Publisher()
 
 
-def after_response(work: Callable[[], None]) -> None:
-    """Run ``work`` (sending tasks to the broker) without holding up the request: in a
-    background thread during a request, at once elsewhere (CLI, worker) and in eager mode."""
-    if not has_request_context() or current_app.extensions["celery"].conf.task_always_eager:
-        work()  # eager (unit tests) runs the tasks themselves, in the caller
-        return
-    publisher.submit(work)
+def deliver_later(celery: Celery, ids: list[int], request_id: str | None) -> None:
+    """Have the worker deliver these notifications, without holding up the request: through
+    the publisher during a request; at once elsewhere (CLI, worker) and in eager mode."""
+    if has_request_context() and not celery.conf.task_always_eager:
+        publisher.submit(celery, ids, request_id)
+    else:
+        queue(celery.tasks[DELIVER_BATCH], ids, request_id=request_id)
 
 
 # --- logs and metrics -----------------------------------------------------------------------

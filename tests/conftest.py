@@ -19,6 +19,7 @@ from myapp import create_app
 from myapp.config import normalize_database_url
 from myapp.extensions import cache, db
 from tests.factories import Factory
+from tests.servers import PostgresServer, RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +106,22 @@ def count_queries(app: Flask):
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+# A server of the test's own, started and closed around it: fault tests stop it at will.
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.close()

@@ -5,28 +5,10 @@ import logging
 import time
 
 import flask_migrate
-import pytest
 import redis
 
 from myapp import create_app
 from tests.factories import Factory
-from tests.servers import PostgresServer, RedisServer
-
-
-@pytest.fixture
-def own_redis():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def own_postgres():
-    server = PostgresServer()
-    server.start()
-    yield server
-    server.close()
 
 
 def publish(client, account, title):

@@ -23,7 +23,7 @@ from myapp.notifications import messages
 from myapp.notifications.models import Notification
 from myapp.worker import broker_url
 from tests.factories import Account, Factory
-from tests.servers import PostgresServer, RedisServer, free_port
+from tests.servers import free_port
 from tests.workers import ROOT, Mailbox, Worker, delete_queue, eventually, unique_queue
 
 REDIS = os.environ.get("TEST_REDIS_BROKER_URL", "redis://127.0.0.1:6379/13")
@@ -217,14 +217,6 @@ def test_a_server_broker_delivers_a_comment_notification_once(
 # --- 3. the broker down when a comment is posted ---------------------------------------------
 
 
-@pytest.fixture
-def own_redis():
-    server = RedisServer()
-    server.start()
-    yield server
-    server.close()
-
-
 def test_a_comment_posted_while_the_broker_is_down_is_sent_once_it_is_back(
     own_redis, database_url, workers, mailbox
 ):
@@ -380,14 +372,6 @@ def test_a_slow_smtp_server_does_not_slow_requests(database_url, workers, mailbo
 
 
 # --- 7. the database down during a beat tick --------------------------------------------------
-
-
-@pytest.fixture
-def own_postgres():
-    server = PostgresServer()
-    server.start()
-    yield server
-    server.close()
 
 
 def schedule(web: Flask, author: Account, seconds: float) -> str:

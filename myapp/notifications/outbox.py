@@ -111,17 +111,9 @@ def _note_new(session: Session, flush_context: Any) -> None:
 def _queue_committed(session: Session) -> None:
     ids = session.info.pop(QUEUE, None)
     if ids:
-        from myapp.worker import after_response, queue  # the worker imports the services
+        from myapp.worker import deliver_later  # the worker imports the services
 
-        request_id = _request_id()
-        # This app's task, looked up now: ``send`` may run in a thread without an app context.
-        deliver = current_app.extensions["celery"].tasks["myapp.tasks.deliver_notification"]
-
-        def send() -> None:
-            for notification_id in ids:
-                queue(deliver, notification_id, request_id=request_id)
-
-        after_response(send)
+        deliver_later(current_app.extensions["celery"], ids, _request_id())
 
 
 def _forget(session: Session, *args: Any) -> None:

@@ -96,6 +96,8 @@ class Article(Timestamps, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=PUBLISHED, server_default=PUBLISHED)
     # When it went (published) or goes (scheduled) live; lists are ordered by it. None: a draft.
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How long the body takes to read, set when it is written (lists never load the body).
+    reading_minutes: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # Related rows are never loaded by accident (lazy="raise"); unbounded ones are write-only.
     author: Mapped["User"] = relationship(back_populates="articles", lazy="raise")
@@ -119,6 +121,23 @@ class Article(Timestamps, db.Model):
 
     def __repr__(self) -> str:
         return f"<Article {self.slug}>"
+
+
+class ArticleSlug(db.Model):
+    """A slug an article had before its title changed: its page answers with a permanent
+    redirect to the article's current slug (articles.services.current_slug)."""
+
+    __tablename__ = "article_slugs"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    slug: Mapped[str] = mapped_column(CaseSensitiveString(255), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ArticleSlug {self.slug}>"
 
 
 class Comment(Timestamps, db.Model):

@@ -130,6 +130,8 @@ class ArticleListItemSchema(Schema):
     # Beyond RealWorld: drafts and scheduling.
     status = fields.String()
     publish_at = Timestamp(data_key="publishAt", allow_none=True)
+    # Beyond RealWorld: minutes to read the body (the pages show it on every preview).
+    reading_minutes = fields.Integer(data_key="readingMinutes")
 
 
 class ArticleSchema(ArticleListItemSchema):

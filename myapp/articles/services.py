@@ -11,12 +11,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from myapp.articles.markdown import render_markdown
-from myapp.articles.models import DRAFT, PUBLISHED, SCHEDULED, Article, Comment, Tag, favorites
+from myapp.articles.models import (
+    DRAFT,
+    PUBLISHED,
+    SCHEDULED,
+    Article,
+    ArticleSlug,
+    Comment,
+    Tag,
+    favorites,
+)
 from myapp.articles.queries import (
     ARTICLE_BY_SLUG,
     ARTICLE_REF_BY_SLUG,
@@ -31,6 +40,7 @@ from myapp.articles.queries import (
     comment_views,
     page_statements,
     viewer_id,
+    visible_articles,
 )
 from myapp.caching import cached
 from myapp.database import commit_with_retry
@@ -41,12 +51,24 @@ from myapp.notifications import outbox
 from myapp.users.models import User
 
 SLUG_MAX = 80
+WORDS_PER_MINUTE = 230
+# An article changed later than this after its publication says "edited" (publishing itself
+# touches updated_at a moment after publish_at).
+EDIT_GRACE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
 class ArticlePage:
     articles: list[ArticleView]
     total: int
+
+
+# The current slug of the visible article that had the bound ``slug`` before.
+CURRENT_SLUG = (
+    visible_articles(Article.slug)
+    .join(ArticleSlug, ArticleSlug.article_id == Article.id)
+    .where(ArticleSlug.slug == bindparam("slug"))
+)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -111,6 +133,28 @@ def get_article(slug: str, viewer: User | None) -> ArticleView:
     return views[0]
 
 
+def current_slug(old_slug: str, viewer: User | None) -> str | None:
+    """The slug now of the article that ``viewer`` may see and that had ``old_slug`` before its
+    title changed; None if there is none. Asked only when no visible article has that slug
+    (the live slug wins), so an old link never leads to an article it must not reveal."""
+    params = {"viewer_id": viewer_id(viewer), "slug": old_slug}
+    return db.session.scalar(CURRENT_SLUG, params)
+
+
+def reading_minutes(body: str) -> int:
+    """Minutes to read a Markdown body: its words at 230 a minute, to the nearest minute, at
+    least one. Stored with the body (lists never load it)."""
+    return max(1, (len(body.split()) + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)
+
+
+def edited_at(article: ArticleView) -> datetime | None:
+    """When a published article was last changed, if that was noticeably after its
+    publication (``EDIT_GRACE``); None otherwise, and for a draft or scheduled article."""
+    if article.status != PUBLISHED or article.publish_at is None:
+        return None
+    return article.updated_at if article.updated_at - article.publish_at > EDIT_GRACE else None
+
+
 def popular_tags(limit: int) -> list[str]:
     """Tags on articles anyone may see, most used first (cached until the content changes)."""
     params = {"viewer_id": 0, "limit": limit}
@@ -121,19 +165,32 @@ def popular_tags(limit: int) -> list[str]:
 
 
 def _slug_taken(slug: str, exclude_id: int | None) -> bool:
-    query = select(Article.id).where(Article.slug == slug)
+    """Whether another article has ``slug``, now or as an old slug (whose links it keeps)."""
+    live = select(Article.id).where(Article.slug == slug)
+    old = select(ArticleSlug.article_id).where(ArticleSlug.slug == slug)
     if exclude_id is not None:
-        query = query.where(Article.id != exclude_id)
-    return db.session.scalar(query) is not None
+        live = live.where(Article.id != exclude_id)
+        old = old.where(ArticleSlug.article_id != exclude_id)
+    return bool(db.session.scalar(select(exists(live) | exists(old))))
 
 
 def _unique_slug(title: str, exclude_id: int | None = None) -> str:
-    """The title's slug; when another article has it, the slug plus a short random suffix."""
+    """The title's slug; when another article has it, now or as an old slug, the slug plus a
+    short random suffix. An article may take back one of its own old slugs."""
     base = slugify(title, max_length=SLUG_MAX, word_boundary=True) or "article"
     slug = base
     while _slug_taken(slug, exclude_id):
         slug = f"{base}-{secrets.token_hex(3)}"
     return slug
+
+
+def _change_slug(article: Article, slug: str) -> None:
+    """Give ``article`` a new slug, keeping its current one as an old slug (whose page then
+    redirects). Its own old slug, taken back, is live again; an old slug that names another
+    article (history from before these rules) is now this one's, its latest owner."""
+    db.session.execute(delete(ArticleSlug).where(ArticleSlug.slug.in_((article.slug, slug))))
+    db.session.add(ArticleSlug(slug=article.slug, article_id=article.id))
+    article.slug = slug
 
 
 def _tags_named(names: list[str]) -> list[Tag]:
@@ -252,6 +309,7 @@ def create_article(author: User, data: dict[str, Any]) -> ArticleView:
             description=data["description"],
             body=data["body"],
             body_html=body_html,
+            reading_minutes=reading_minutes(data["body"]),
             tags=_tags_named(data.get("tag_list", [])),
             status=DRAFT,
             publish_at=None,
@@ -274,12 +332,15 @@ def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> ArticleV
         article = get_own_article(viewer, slug)
         _set_publication(article, changes, utcnow())
         if "title" in changes and changes["title"] != article.title:
-            article.slug = _unique_slug(changes["title"], exclude_id=article.id)
+            new_slug = _unique_slug(changes["title"], exclude_id=article.id)
+            if new_slug != article.slug:
+                _change_slug(article, new_slug)
         for name in ("title", "description", "body"):
             if name in changes:
                 setattr(article, name, changes[name])
         if body_html is not None:
             article.body_html = body_html
+            article.reading_minutes = reading_minutes(changes["body"])
         if "tag_list" in changes:
             article.tags = _tags_named(changes["tag_list"])
         if changes:

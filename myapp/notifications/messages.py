@@ -17,8 +17,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from myapp.models import utcnow
 from myapp.notifications.models import ARTICLE, COMMENT, FOLLOWER, PASSWORD_RESET, PREFERENCE
+from myapp.urls import DEVELOPMENT_URL, build_url
 
-DEVELOPMENT_URL = "http://127.0.0.1:8000"
 # Headers are not folded below RFC 5322's hard limit: folded, a long List-Unsubscribe link
 # would be turned into encoded words, which mail programs do not read as a link.
 POLICY = email.policy.SMTP.clone(max_line_length=998)
@@ -31,17 +31,13 @@ SUBJECTS = {
 
 
 def public_url() -> str:
+    """``PUBLIC_URL``: an email is read away from any request, so never the request's Host."""
     return (current_app.config.get("PUBLIC_URL") or DEVELOPMENT_URL).rstrip("/")
 
 
 def link(endpoint: str, _anchor: str | None = None, **values: Any) -> str:
     """An absolute link to a page, on ``PUBLIC_URL`` (``url_for``'s arguments)."""
-    base = urlsplit(public_url())
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
-    )
-    url = adapter.build(endpoint, values, force_external=True)
-    return f"{url}#{_anchor}" if _anchor else url
+    return build_url(public_url(), endpoint, _anchor, **values)
 
 
 # --- one-click unsubscribe (RFC 8058) --------------------------------------------------------

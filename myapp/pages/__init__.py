@@ -11,15 +11,26 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.record_once
-def _share_current_user(state) -> None:
+def _share_globals(state) -> None:
+    from myapp import urls
+    from myapp.articles.services import edited_at
+
     # A global rather than context, so macros imported without context (which Jinja caches,
     # unlike imports "with context") can see who is signed in.
     state.app.jinja_env.globals["current_user"] = current_user
+    # Absolute URLs for canonical links and share cards (on PUBLIC_URL), and whether an
+    # article was edited after its publication, for every page and macro.
+    state.app.jinja_env.globals.update(
+        absolute_url=urls.absolute_url,
+        canonical_url=urls.canonical_url,
+        edited_at=edited_at,
+    )
 
 
 from myapp.pages import (  # noqa: E402,F401
     articles,
     comments,
+    feeds,
     filters,
     notifications,
     profiles,

@@ -16,7 +16,7 @@ from myapp.articles.models import DRAFT, PUBLISHED, SCHEDULED, Article
 from myapp.articles.queries import ArticleView
 from myapp.articles.schemas import ArticleCreateSchema, ArticleUpdateSchema
 from myapp.authentication import viewer
-from myapp.errors import Invalid
+from myapp.errors import Invalid, NotFound
 from myapp.forms import Errors, load_form, redirect_back, split_tags
 from myapp.pages import bp
 from myapp.pages.filters import longdatetime
@@ -70,8 +70,15 @@ def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors
 
 
 @bp.get("/article/<slug>")
-def article(slug: str) -> str:
-    return render_article(slug)
+def article(slug: str) -> str | Response:
+    try:
+        return render_article(slug)
+    except NotFound:
+        # A slug the article had before its title changed: the reader goes to where it is now.
+        current = articles.current_slug(slug, viewer())
+        if current is None:
+            raise
+        return redirect(url_for("pages.article", slug=current), 301)
 
 
 # --- the editor ------------------------------------------------------------------------------

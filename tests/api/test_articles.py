@@ -18,6 +18,7 @@ LIST_ITEM_KEYS = {
     "author",
     "status",  # beyond RealWorld: drafts and scheduling
     "publishAt",
+    "readingMinutes",  # beyond RealWorld: minutes to read the body
 }
 PROFILE_KEYS = {"username", "bio", "image", "following"}
 

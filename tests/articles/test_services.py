@@ -1,13 +1,15 @@
 """Article, tag, favorite and comment use cases, called directly (no HTTP)."""
 
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from myapp.articles import services as articles
-from myapp.articles.models import Article, Comment, Tag, article_tags, favorites
+from myapp.articles.models import Article, ArticleSlug, Comment, Tag, article_tags, favorites
 from myapp.errors import Forbidden, NotFound
 from myapp.extensions import db
 from myapp.users import services as users
@@ -459,3 +461,138 @@ def test_a_tag_with_any_character_comes_back_whole(ctx, factory):
         articles.list_articles(None).articles[0].tag_list
         == articles.get_article(slug, None).tag_list
     )
+
+
+# --- reading time ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "minutes"),
+    [(0, 1), (1, 1), (344, 1), (345, 2), (920, 4), (1000, 4), (10_000, 43)],
+)
+def test_reading_minutes_at_230_words_a_minute(words, minutes):
+    assert articles.reading_minutes(" ".join(["word"] * words)) == minutes
+
+
+def test_reading_minutes_counts_words_not_markdown_whitespace():
+    body = "# Title\n\n" + "word\t " * 458 + "\n\n```\ncode\n```"
+    assert articles.reading_minutes(body) == 2  # 463 words
+
+
+def test_reading_minutes_stored_when_written(ctx, factory):
+    ann = factory.user()
+    slug = factory.article(ann, body="word " * 1000)
+    assert articles.get_article(slug, None).reading_minutes == 4
+    assert articles.list_articles(None).articles[0].reading_minutes == 4  # lists carry it
+
+    slug = articles.update_article(me(ann), slug, {"title": "Same body"}).slug
+    assert articles.get_article(slug, None).reading_minutes == 4
+
+    articles.update_article(me(ann), slug, {"body": "Short now."})
+    assert articles.get_article(slug, None).reading_minutes == 1
+
+
+# --- edited ----------------------------------------------------------------------------------
+
+PUBLISHED_AT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+JUST_OVER_A_MINUTE = timedelta(minutes=1, seconds=1)
+
+
+def view(status: str = "published", after: timedelta = timedelta(0), **fields: Any):
+    publish_at = PUBLISHED_AT if status != "draft" else None
+    return SimpleNamespace(
+        status=status, publish_at=publish_at, updated_at=PUBLISHED_AT + after, **fields
+    )
+
+
+@pytest.mark.parametrize(
+    ("article", "edited"),
+    [
+        (view(), None),
+        (view(after=timedelta(seconds=1)), None),  # publishing itself touches updated_at
+        (view(after=timedelta(minutes=1)), None),
+        (view(after=JUST_OVER_A_MINUTE), PUBLISHED_AT + JUST_OVER_A_MINUTE),
+        (view(after=timedelta(days=3)), PUBLISHED_AT + timedelta(days=3)),
+        (view("draft", after=timedelta(days=3)), None),
+        (view("scheduled", after=timedelta(days=-3)), None),  # edited before it goes live
+        (view("scheduled", after=timedelta(days=3)), None),
+    ],
+)
+def test_edited_at(article, edited):
+    assert articles.edited_at(article) == edited
+
+
+def test_a_fresh_article_is_not_edited(ctx, factory):
+    slug = factory.article(factory.user())
+    assert articles.edited_at(articles.get_article(slug, None)) is None
+
+
+def test_publishing_a_draft_is_not_an_edit(ctx, factory):
+    ann = factory.user()
+    slug = factory.article(ann, status="draft")
+    article = articles.publish(me(ann), slug)
+    assert articles.edited_at(article) is None
+
+
+def test_an_article_changed_after_publication_is_edited(ctx, factory):
+    ann = factory.user()
+    slug = factory.article(ann)
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    db.session.execute(
+        update(Article).where(Article.slug == slug).values(publish_at=hour_ago, updated_at=hour_ago)
+    )
+    db.session.commit()
+    assert articles.edited_at(articles.get_article(slug, None)) is None
+
+    article = articles.update_article(me(ann), slug, {"body": "A correction."})
+
+    assert articles.edited_at(article) == article.updated_at
+    assert article.updated_at - article.publish_at > timedelta(minutes=59)
+
+
+# --- old slugs -------------------------------------------------------------------------------
+
+
+def test_a_title_change_keeps_the_old_slug(ctx, factory):
+    ann = factory.user()
+    slug = factory.article(ann, title="Before")
+
+    articles.update_article(me(ann), slug, {"title": "After"})
+
+    assert db.session.scalars(select(ArticleSlug.slug)).all() == ["before"]
+    assert articles.current_slug("before", None) == "after"
+    assert articles.current_slug("after", None) is None  # a live slug is no old one
+    assert articles.current_slug("never", None) is None
+
+
+def test_a_title_change_with_the_same_slug_keeps_no_old_slug(ctx, factory):
+    ann = factory.user()
+    slug = factory.article(ann, title="Hello")
+
+    articles.update_article(me(ann), slug, {"title": "Hello!"})
+
+    assert articles.get_article(slug, None).title == "Hello!"
+    assert rows(ArticleSlug.__table__) == 0
+
+
+def test_current_slug_of_a_draft_is_its_authors_secret(ctx, factory):
+    ann, bob = factory.user(), factory.user()
+    slug = factory.article(ann, title="Draft one", status="draft")
+    articles.update_article(me(ann), slug, {"title": "Draft two"})
+
+    assert articles.current_slug("draft-one", None) is None
+    assert articles.current_slug("draft-one", me(bob)) is None
+    assert articles.current_slug("draft-one", me(ann)) == "draft-two"
+
+
+def test_another_articles_old_slug_is_taken(ctx, factory):
+    ann, bob = factory.user(), factory.user()
+    slug = factory.article(ann, title="Wanted")
+    articles.update_article(me(ann), slug, {"title": "Renamed"})
+    other = factory.article(bob, title="Other")
+
+    created = articles.create_article(me(bob), draft("Wanted")).slug
+    renamed = articles.update_article(me(bob), other, {"title": "Wanted"}).slug
+
+    assert created.startswith("wanted-") and renamed.startswith("wanted-")
+    assert articles.current_slug("wanted", None) == "renamed"

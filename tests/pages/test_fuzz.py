@@ -186,6 +186,8 @@ def world(factory: Factory) -> World:
         "username": writer.username,
         "comment_id": str(factory.comment(me, mine)),
         "filename": "avatar.svg",
+        "tag": "t",
+        "page": "1",
         "token": factory.unsubscribe_token(me, "comments"),
     }
     return World(me, writer, params)

@@ -42,6 +42,18 @@ def get_metadata():
     return target_db.metadata
 
 
+# Full-text search lives outside the models (migration c8a1d5e7f203, myapp/articles/search.py):
+# the FTS5 table and its shadow tables (SQLite), the tsvector column and its index
+# (PostgreSQL), the tags column and the FULLTEXT index (MariaDB).
+SEARCH_OBJECTS = {"search_vector", "search_tags", "ix_articles_search_vector", "ix_articles_search"}
+
+
+def include_object(object, name, type_, reflected, compare_to):
+    if type_ == "table" and name and name.startswith("articles_search"):
+        return False
+    return not (reflected and compare_to is None and name in SEARCH_OBJECTS)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -80,6 +92,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -11,9 +11,11 @@ from myapp.api.schemas import (
     ArticleBody,
     ArticleCreateBody,
     ArticleListBody,
+    ArticleSearchListBody,
     ArticleUpdateBody,
     article_body,
     articles_body,
+    search_body,
 )
 from myapp.articles import services as articles
 from myapp.articles.schemas import ArticleQuerySchema, OwnArticlesQuerySchema, PageQuerySchema
@@ -25,10 +27,14 @@ TAGS = ["Articles"]
 @bp.get("/articles")
 @token_optional
 @bp.arguments(ArticleQuerySchema(), location="query", as_kwargs=True)
-@bp.response(200, ArticleListBody)
+@bp.response(200, ArticleSearchListBody)
 @bp.doc(tags=TAGS)
 def list_articles(**query: Any) -> Response:
-    """Newest articles, filtered by tag, author or favoriting user"""
+    """Newest articles, filtered by tag, author or favoriting user; with `q`, the articles
+    matching it (words, "exact phrases", -excluded words), most relevant first, each with a
+    `highlight` (HTML snippets, escaped, matches in `<mark>`)"""
+    if "q" in query:
+        return json_response(search_body(articles.search_articles(viewer(), **query)))
     if viewer() is None:  # the same for every anonymous reader: cached
         return cached_json(
             "api:articles",

@@ -12,6 +12,7 @@ from myapp.articles.schemas import (
     ArticleCreateSchema,
     ArticleListItemSchema,
     ArticleSchema,
+    ArticleSearchItemSchema,
     ArticleUpdateSchema,
     CommentCreateSchema,
     CommentSchema,
@@ -89,6 +90,13 @@ class ArticleListBody(Schema):
     articles_count = fields.Integer(data_key="articlesCount")
 
 
+class ArticleSearchListBody(Schema):
+    """A list of articles; with ``q``, most relevant first and each with its ``highlight``."""
+
+    articles = fields.List(fields.Nested(ArticleSearchItemSchema))
+    articles_count = fields.Integer(data_key="articlesCount")
+
+
 class CommentBody(Schema):
     comment = fields.Nested(CommentSchema)
 
@@ -110,6 +118,10 @@ class TagListBody(Schema):
 
 def articles_body(page: Any) -> dict[str, Any]:
     return dumper(ArticleListBody)({"articles": page.articles, "articles_count": page.total})
+
+
+def search_body(page: Any) -> dict[str, Any]:
+    return dumper(ArticleSearchListBody)({"articles": page.articles, "articles_count": page.total})
 
 
 def article_body(article: Any) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from myapp.articles import search
 from myapp.articles.models import PUBLISHED, Article, Comment, Tag, article_tags, favorites
 from myapp.articles.schemas import ArticleListItemSchema, ArticleSchema, CommentSchema
 from myapp.serialization import source_attributes
@@ -209,6 +210,22 @@ def page_statements(filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]
         article_rows()
         .where(*conditions)
         .order_by(Article.publish_at.desc(), Article.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return total, page
+
+
+@cache
+def search_statements(dialect: str, filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]:
+    """(the total, one page by relevance, with highlights) of the listed articles matching the
+    bound ``match`` (``search.engine_query``) and passing the named ``FILTERS``; built once for
+    each database and combination. Only what a reader may see is found: both start from
+    ``visible_articles`` and ``LISTED``."""
+    conditions = [LISTED, *(FILTERS[name] for name in filters)]
+    total = visible_articles(func.count(Article.id)).where(*conditions, search.condition(dialect))
+    page = (
+        search.ranked(dialect, article_rows().where(*conditions))
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )

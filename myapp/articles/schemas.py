@@ -111,6 +111,12 @@ class ArticleQuerySchema(PageQuerySchema):
     tag = OptionalText(max_length=255, load_default=None)
     author = OptionalText(max_length=255, load_default=None)
     favorited = OptionalText(max_length=255, load_default=None)
+    # Full-text search (myapp/articles/search.py): words, "phrases", -excluded; results by
+    # relevance, each with a highlight. Absent: the newest articles, as before.
+    q = Text(
+        max_length=200,
+        metadata={"description": 'Search: words, "exact phrases", -excluded words'},
+    )
 
 
 # The output schemas document the API, define its JSON (myapp/serialization.py builds it fast
@@ -132,6 +138,20 @@ class ArticleListItemSchema(Schema):
     publish_at = Timestamp(data_key="publishAt", allow_none=True)
     # Beyond RealWorld: minutes to read the body (the pages show it on every preview).
     reading_minutes = fields.Integer(data_key="readingMinutes")
+
+
+class HighlightSchema(Schema):
+    """Short snippets of a search result: HTML, escaped, with matches in ``<mark>``."""
+
+    title = fields.String()
+    description = fields.String()
+    body = fields.String()
+
+
+class ArticleSearchItemSchema(ArticleListItemSchema):
+    """An article found by a search (``q``): a list item with its highlighted snippets."""
+
+    highlight = fields.Nested(HighlightSchema)
 
 
 class ArticleSchema(ArticleListItemSchema):

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from myapp.articles import search
 from myapp.articles.markdown import render_markdown
 from myapp.articles.models import (
     DRAFT,
@@ -39,6 +40,7 @@ from myapp.articles.queries import (
     article_views,
     comment_views,
     page_statements,
+    search_statements,
     viewer_id,
     visible_articles,
 )
@@ -106,6 +108,52 @@ def list_articles(
     given = {"tag": tag, "author": author, "favorited": favorited}
     filters = {name: value for name, value in given.items() if value is not None}
     return _page(filters, viewer, limit, offset, cache_total=True)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of search results, most relevant first; each article has a ``highlight``."""
+
+    articles: list[ArticleView]
+    total: int
+    query: str
+
+
+def search_articles(
+    viewer: User | None,
+    q: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    tag: str | None = None,
+    author: str | None = None,
+    favorited: str | None = None,
+) -> SearchPage:
+    """Listed articles matching ``q`` (words, "phrases", -excluded), most relevant first, with
+    highlighted snippets; the filters combine as in ``list_articles``. Two statements: the
+    total, then the page."""
+    parsed = search.parse(q)
+    if parsed.empty:
+        return SearchPage([], 0, q)
+    given = {"tag": tag, "author": author, "favorited": favorited}
+    filters = {name: value for name, value in given.items() if value is not None}
+    dialect = db.session.get_bind().dialect.name
+    total_statement, page_statement = search_statements(dialect, tuple(sorted(filters)))
+    params = {
+        "viewer_id": viewer_id(viewer),
+        "match": search.engine_query(dialect, parsed),
+        **filters,
+    }
+    total = db.session.scalar(total_statement, params) or 0
+    if total <= offset:
+        return SearchPage([], total, q)
+    result = db.session.execute(page_statement, params | {"limit": limit, "offset": offset})
+    views = article_views(result)
+    for view in views:
+        view.highlight = search.highlights(view, parsed)
+        for name in ("highlight_title", "highlight_description", "highlight_body", "highlight_raw"):
+            view.__dict__.pop(name, None)
+    return SearchPage(views, total, q)
 
 
 def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:

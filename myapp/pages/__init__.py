@@ -34,5 +34,6 @@ from myapp.pages import (  # noqa: E402,F401
     filters,
     notifications,
     profiles,
+    search,
     users,
 )

@@ -59,6 +59,7 @@ HOSTILE = [
 # query with one is refused (400) before the views, so it would hide the other keys.
 QUERY_KEYS = ["page", "tab", "tag", "next", "endpoint", "_method", "_external", "_anchor"]
 QUERY_KEYS += ["_scheme", "%FF", "%ED%A0%80", "a%5Bb%5D"]
+QUERY_KEYS += ["q"]  # the search page (/search?q=)
 QUERIES = ["&".join(f"{key}={value}" for key in QUERY_KEYS) for value in HOSTILE] + [
     "endpoint=x",
     "_method=POST",

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run worker beat test lint format migrate seed clean bench profile
+.PHONY: run worker beat test lint format migrate seed clean bench bench-related profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## bench-related: what related articles cost the worker (rebuild, memory, one update) at 100k
+bench-related: $(VENV)/.dev
+	$(BIN)/python -m bench.related $(BENCH_ARGS)
 
 ## profile: where the time of a signed-in article list goes (pyinstrument)
 profile: $(VENV)/.dev

@@ -179,10 +179,11 @@ def refuse_nul_characters() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from myapp.commands import notifications, seed
+    from myapp.commands import notifications, related, seed
 
     app.cli.add_command(seed)
     app.cli.add_command(notifications)
+    app.cli.add_command(related)
 
 
 def register_worker(app: Flask) -> None:

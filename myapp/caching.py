@@ -147,7 +147,10 @@ def content_changed() -> None:
 
 # The tables whose rows anonymous readers see (lists, articles, comments, tags, profiles).
 # Follows only change per-viewer flags, which are never cached.
-PUBLIC_TABLES = frozenset({"articles", "comments", "tags", "article_tags", "favorites", "users"})
+PUBLIC_TABLES = frozenset(
+    {"articles", "comments", "tags", "article_tags", "favorites", "users"}
+    | {"related_articles", "related_computations"}  # the worker's "Read next"
+)
 CHANGED = "changed_tables"
 
 

@@ -172,3 +172,28 @@ def retry_notifications(ids: tuple[int, ...], retry_all: bool) -> None:
     click.echo(f"Queued {len(retried)} notification(s) again.")
     if missing:
         click.echo(f"Not failed (or no such id): {', '.join(map(str, sorted(missing)))}", err=True)
+
+
+@click.group("related")
+def related() -> None:
+    """Related articles ("Read next"), which the worker computes."""
+
+
+@related.command("rebuild")
+@with_appcontext
+def rebuild_related() -> None:
+    """Recompute the related articles of every published article, from a new vocabulary."""
+    import resource
+
+    from myapp.articles import related as model  # scikit-learn: loaded only when asked for
+
+    def peak_mb() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    before = peak_mb()
+    rebuilt = model.rebuild()
+    click.echo(
+        f"Computed the related articles of {rebuilt.articles} article(s) in "
+        f"{rebuilt.seconds:.1f} s (peak memory {peak_mb():.0f} MB, "
+        f"{before:.0f} MB of it before the rebuild)."
+    )

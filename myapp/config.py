@@ -151,6 +151,8 @@ class Config:
     WORKER_METRICS_PORT = 9808  # the worker's own /metrics on 127.0.0.1; 0: none
     PUBLISH_INTERVAL_SECONDS = 30.0  # beat publishes due articles this often
     OUTBOX_SWEEP_SECONDS = 30.0  # ...and re-queues notifications the broker never got
+    RELATED_SWEEP_SECONDS = 60.0  # ...and computes related articles a lost message left stale
+    RELATED_INDEX_SECONDS = 3600.0  # a worker refits its related-articles vocabulary this often
 
     # Email (myapp/notifications/). Without SMTP_URL, messages are written to instance/mail/.
     SMTP_URL = None  # smtp://user:pass@host:587 (STARTTLS when offered), smtps://... for TLS
@@ -189,6 +191,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False  # a test that checks limits turns them on
     CELERY_TASK_ALWAYS_EAGER = True  # a test that runs a real worker turns it off
+    RELATED_INDEX_SECONDS = 0.0  # tests empty the database between them: refit every time
     WORKER_METRICS_PORT = 0
     # Tests create many users; a cheap hash keeps the suite fast. Production uses the class default.
     ARGON2_TIME_COST = 1
@@ -230,6 +233,7 @@ SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
     ),
     float: (
         "CACHE_RETRY_SECONDS", "PUBLISH_INTERVAL_SECONDS", "OUTBOX_SWEEP_SECONDS",
+        "RELATED_SWEEP_SECONDS", "RELATED_INDEX_SECONDS",
         "SMTP_TIMEOUT_SECONDS", "NOTIFICATION_RETRY_SECONDS", "NOTIFICATION_LEASE_SECONDS",
         "ARTICLE_DIGEST_SECONDS",
     ),

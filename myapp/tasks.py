@@ -59,6 +59,16 @@ def send_digest(recipient_id: int) -> str:
     return outcome.status
 
 
+@shared_task(name="myapp.tasks.refresh_related", ignore_result=True)
+def refresh_related(article_ids: list[int] | None = None) -> int:
+    """Compute the related articles of these articles (just published or edited); without
+    ids, of those a lost message left stale (beat's sweep)."""
+    # Imported here: scikit-learn's memory belongs to the worker, not to every web process.
+    from myapp.articles import related
+
+    return related.refresh(related.stale() if article_ids is None else article_ids)
+
+
 @shared_task(name="myapp.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Queue what is due and was never delivered (the broker was down at commit, a worker

@@ -83,6 +83,10 @@ def celery_settings(app: Flask) -> dict[str, Any]:
                 "task": "myapp.tasks.sweep_outbox",
                 "schedule": timedelta(seconds=config["OUTBOX_SWEEP_SECONDS"]),
             },
+            "refresh-related": {
+                "task": "myapp.tasks.refresh_related",
+                "schedule": timedelta(seconds=config["RELATED_SWEEP_SECONDS"]),
+            },
         },
     }
 
@@ -154,29 +158,30 @@ def queue(task: Any, *args: Any, request_id: str | None = None) -> bool:
     return True
 
 
-DELIVER_BATCH = "myapp.tasks.deliver_notifications"
-BATCH_SECONDS = 0.2  # how long the publisher gathers notifications into one message
+BATCH_SECONDS = 0.2  # how long the publisher gathers ids into one message
 BATCH_SIZE = 500
+Job = tuple[Celery, str, list[int], str | None]  # (app, task name, ids, request id)
 
 
 class Publisher:
-    """Sends the web's new notifications to the broker from one background thread per process.
+    """Sends the web's batch tasks (a task taking a list of ids) to the broker from one
+    background thread per process.
 
     A request never waits for the broker, nor does the next request on its keep-alive
-    connection (gunicorn reads it only once the last one's close callbacks are done). The
-    notifications committed within ``BATCH_SECONDS`` of each other go as one message, which the
-    worker fans out: under load the web sends a message per batch, not per write, and so a
-    comment costs its request little more than its outbox row. Whatever is still waiting when
-    the process stops is not lost: its rows are pending, and the sweep queues them."""
+    connection (gunicorn reads it only once the last one's close callbacks are done). The ids
+    submitted for a task within ``BATCH_SECONDS`` of each other go as one message: under load
+    the web sends a message per batch, not per write, and so a comment costs its request little
+    more than its outbox row. Whatever is still waiting when the process stops is not lost: the
+    work is on record (a pending outbox row, an article changed since its related articles were
+    computed), and the worker's sweeps queue it."""
 
     def __init__(self) -> None:
-        self.jobs: queue_module.SimpleQueue[tuple[Celery, list[int], str | None]]
-        self.jobs = queue_module.SimpleQueue()
+        self.jobs: queue_module.SimpleQueue[Job] = queue_module.SimpleQueue()
         self.thread: threading.Thread | None = None
         self.pid = 0
         self.lock = threading.Lock()
 
-    def submit(self, celery: Celery, ids: list[int], request_id: str | None) -> None:
+    def submit(self, job: Job) -> None:
         with self.lock:
             if self.thread is None or self.pid != os.getpid():  # none yet, or forked since
                 self.jobs = queue_module.SimpleQueue()
@@ -185,27 +190,27 @@ class Publisher:
                 )
                 self.pid = os.getpid()
                 self.thread.start()
-        self.jobs.put((celery, ids, request_id))
+        self.jobs.put(job)
 
     @staticmethod
-    def _run(jobs: "queue_module.SimpleQueue[tuple[Celery, list[int], str | None]]") -> None:
+    def _run(jobs: "queue_module.SimpleQueue[Job]") -> None:
         while True:
             batch = [jobs.get()]
             time.sleep(BATCH_SECONDS)  # let the writes of the next moments join this message
             while not jobs.empty():
                 batch.append(jobs.get())
-            by_app: dict[Celery, tuple[list[int], set[str | None]]] = {}
-            for celery, ids, request_id in batch:
-                gathered, request_ids = by_app.setdefault(celery, ([], set()))
+            by_task: dict[tuple[Celery, str], tuple[list[int], set[str | None]]] = {}
+            for celery, name, ids, request_id in batch:
+                gathered, request_ids = by_task.setdefault((celery, name), ([], set()))
                 gathered.extend(ids)
                 request_ids.add(request_id)
-            for celery, (ids, request_ids) in by_app.items():
+            for (celery, name), (ids, request_ids) in by_task.items():
                 # One request's batch carries its id; the rows carry theirs in any case.
                 request_id = request_ids.pop() if len(request_ids) == 1 else None
                 for start in range(0, len(ids), BATCH_SIZE):
                     chunk = ids[start : start + BATCH_SIZE]
                     try:
-                        queue(celery.tasks[DELIVER_BATCH], chunk, request_id=request_id)
+                        queue(celery.tasks[name], chunk, request_id=request_id)
                     except Exception:  # queue() logs broker failures; nothing may stop us
                         log.exception("publishing to the broker failed")
 
@@ -213,13 +218,17 @@ class Publisher:
 publisher = Publisher()
 
 
-def deliver_later(celery: Celery, ids: list[int], request_id: str | None) -> None:
-    """Have the worker deliver these notifications, without holding up the request: through
-    the publisher during a request; at once elsewhere (CLI, worker) and in eager mode."""
+def send_later(task_name: str, ids: list[int], request_id: str | None = None) -> None:
+    """Have the worker run the batch task ``task_name`` on ``ids``, without holding up the
+    request: through the publisher during a request; at once elsewhere (CLI, worker) and in
+    eager mode."""
+    celery = current_app.extensions["celery"]
+    if request_id is None and has_request_context():
+        request_id = g.get("request_id")
     if has_request_context() and not celery.conf.task_always_eager:
-        publisher.submit(celery, ids, request_id)
+        publisher.submit((celery, task_name, ids, request_id))
     else:
-        queue(celery.tasks[DELIVER_BATCH], ids, request_id=request_id)
+        queue(celery.tasks[task_name], ids, request_id=request_id)
 
 
 # --- logs and metrics -----------------------------------------------------------------------

@@ -90,6 +90,20 @@ def get(slug: str) -> Response:
     return json_response(article_body(articles.get_article(slug, viewer())))
 
 
+@bp.get("/articles/<slug>/related")
+@token_optional
+@bp.response(200, ArticleListBody)
+@bp.doc(tags=TAGS)
+def related(slug: str) -> Response:
+    """Up to five articles to read next: the most similar by their words and tags, or, until
+    the worker has compared this one, those sharing the most tags with it"""
+    if viewer() is None:
+        return cached_json(
+            "api:related", lambda: articles_body(articles.related_articles(slug, None)), slug
+        )
+    return json_response(articles_body(articles.related_articles(slug, viewer())))
+
+
 @bp.put("/articles/<slug>")
 @token_required
 @bp.arguments(ArticleUpdateBody())

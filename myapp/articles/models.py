@@ -3,6 +3,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -156,3 +157,34 @@ class Comment(Timestamps, db.Model):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id}>"
+
+
+class RelatedArticle(db.Model):
+    """One of an article's related articles ("Read next"), computed by the worker
+    (articles/related.py): ``rank`` 0 is the most similar, by the cosine ``score``."""
+
+    __tablename__ = "related_articles"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    related_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+
+
+class RelatedComputation(db.Model):
+    """That an article's related articles were computed, and for which version of it (its
+    ``updated_at``): an article without one, or changed since, gets them computed again."""
+
+    __tablename__ = "related_computations"
+    __table_args__ = MYSQL_TABLE_ARGS
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    computed_for: Mapped[datetime] = mapped_column(UTCDateTime())
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

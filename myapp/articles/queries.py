@@ -31,7 +31,17 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from myapp.articles import search
-from myapp.articles.models import PUBLISHED, Article, Comment, Tag, article_tags, favorites
+from myapp.articles.models import (
+    PUBLISHED,
+    Article,
+    ArticleSlug,
+    Comment,
+    RelatedArticle,
+    RelatedComputation,
+    Tag,
+    article_tags,
+    favorites,
+)
 from myapp.articles.schemas import ArticleListItemSchema, ArticleSchema, CommentSchema
 from myapp.serialization import source_attributes
 from myapp.users.models import User, follows
@@ -126,7 +136,12 @@ def _article_columns(schema: type, *extra: Any) -> tuple[Any, ...]:
 
 # Lists never carry the body; one article carries it, and its HTML for the pages.
 LIST_COLUMNS = _article_columns(ArticleListItemSchema)
-ARTICLE_COLUMNS = _article_columns(ArticleSchema, Article.body_html)
+# Whether the worker has computed its related articles (``RELATED_PAGE``, else
+# ``SHARED_TAGS_PAGE``).
+RELATED_COMPUTED = exists().where(RelatedComputation.article_id == Article.id)
+ARTICLE_COLUMNS = _article_columns(
+    ArticleSchema, Article.body_html, RELATED_COMPUTED.label("related_computed")
+)
 
 
 class ArticleView(SimpleNamespace):
@@ -173,6 +188,13 @@ ARTICLE_REF_BY_SLUG = (
     visible_articles(Article.id, Article.author_id, User.notify_comments)
     .join(User, User.id == Article.author_id)
     .where(Article.slug == bindparam("slug"))
+)
+
+# The current slug of the visible article that had the bound ``slug`` before.
+CURRENT_SLUG = (
+    visible_articles(Article.slug)
+    .join(ArticleSlug, ArticleSlug.article_id == Article.id)
+    .where(ArticleSlug.slug == bindparam("slug"))
 )
 
 # The list filters, each a condition on the bound parameter of its name (``feed`` on the
@@ -231,6 +253,48 @@ def search_statements(dialect: str, filters: tuple[str, ...]) -> tuple[Select[An
     )
     return total, page
 
+
+# Related articles ("Read next") of the article the reader may see under the bound ``slug``:
+# its id and whether the worker has computed them, then the stored ones (``RELATED_PAGE``), or
+# until then those sharing the most tags with it (``SHARED_TAGS_PAGE``), for ``article_id``.
+RELATED_REF_BY_SLUG = visible_articles(
+    Article.id, RELATED_COMPUTED.label("related_computed")
+).where(Article.slug == bindparam("slug"))
+RELATED_PAGE = (
+    article_rows()
+    .join(RelatedArticle, RelatedArticle.related_id == Article.id)
+    .where(LISTED, RelatedArticle.article_id == bindparam("article_id"))
+    .order_by(RelatedArticle.rank)
+    .limit(bindparam("limit"))
+)
+_its, _theirs = aliased(article_tags), aliased(article_tags)
+_shared = (
+    select(_theirs.c.article_id, func.count().label("shared"))
+    .join(_its, _its.c.tag_id == _theirs.c.tag_id)
+    .where(
+        _its.c.article_id == bindparam("article_id"),
+        _theirs.c.article_id != bindparam("article_id"),
+    )
+    .group_by(_theirs.c.article_id)
+    .subquery()
+)
+SHARED_TAGS_PAGE = (
+    article_rows()
+    .join(_shared, _shared.c.article_id == Article.id)
+    .where(LISTED)
+    .order_by(_shared.c.shared.desc(), Article.publish_at.desc(), Article.id.desc())
+    .limit(bindparam("limit"))
+)
+
+# The reader's flags on the bound ``ids`` articles: what a viewer-independent page (a cached
+# search) lacks.
+VIEWER_FLAGS = select(
+    Article.id,
+    COMPUTED["favorited"].label("favorited"),
+    exists()
+    .where(follows.c.follower_id == VIEWER, follows.c.followed_id == Article.author_id)
+    .label("following"),
+).where(Article.id.in_(bindparam("ids", expanding=True)))
 
 # The reader's own articles in the bound ``status`` (None: all), last edited first.
 _status = bindparam("status", type_=String)

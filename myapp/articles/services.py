@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import bindparam, delete, exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -32,9 +32,14 @@ from myapp.articles.queries import (
     ARTICLE_REF_BY_SLUG,
     COMMENT_BY_ID,
     COMMENTS_BY_SLUG,
+    CURRENT_SLUG,
     OWN_ARTICLES_PAGE,
     OWN_ARTICLES_TOTAL,
     POPULAR_TAGS,
+    RELATED_PAGE,
+    RELATED_REF_BY_SLUG,
+    SHARED_TAGS_PAGE,
+    VIEWER_FLAGS,
     ArticleView,
     CommentView,
     article_views,
@@ -42,7 +47,6 @@ from myapp.articles.queries import (
     page_statements,
     search_statements,
     viewer_id,
-    visible_articles,
 )
 from myapp.caching import cached
 from myapp.database import commit_with_retry
@@ -51,26 +55,20 @@ from myapp.extensions import db
 from myapp.models import utcnow
 from myapp.notifications import outbox
 from myapp.users.models import User
+from myapp.users.queries import ProfileView
 
 SLUG_MAX = 80
 WORDS_PER_MINUTE = 230
 # An article changed later than this after its publication says "edited" (publishing itself
 # touches updated_at a moment after publish_at).
 EDIT_GRACE = timedelta(minutes=1)
+RELATED_TASK = "myapp.tasks.refresh_related"
 
 
 @dataclass(frozen=True)
 class ArticlePage:
     articles: list[ArticleView]
     total: int
-
-
-# The current slug of the visible article that had the bound ``slug`` before.
-CURRENT_SLUG = (
-    visible_articles(Article.slug)
-    .join(ArticleSlug, ArticleSlug.article_id == Article.id)
-    .where(ArticleSlug.slug == bindparam("slug"))
-)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -130,30 +128,55 @@ def search_articles(
     favorited: str | None = None,
 ) -> SearchPage:
     """Listed articles matching ``q`` (words, "phrases", -excluded), most relevant first, with
-    highlighted snippets; the filters combine as in ``list_articles``. Two statements: the
-    total, then the page."""
+    highlighted snippets; the filters combine as in ``list_articles``.
+
+    Ranking every match is the slow part (thousands, at 100,000 articles), and its result is
+    the same for every reader: each page is cached under the content version, as anonymous
+    readers see it, and a signed-in reader's flags are laid over it (one statement)."""
     parsed = search.parse(q)
     if parsed.empty:
         return SearchPage([], 0, q)
     given = {"tag": tag, "author": author, "favorited": favorited}
     filters = {name: value for name, value in given.items() if value is not None}
     dialect = db.session.get_bind().dialect.name
-    total_statement, page_statement = search_statements(dialect, tuple(sorted(filters)))
-    params = {
-        "viewer_id": viewer_id(viewer),
-        "match": search.engine_query(dialect, parsed),
-        **filters,
-    }
-    total = db.session.scalar(total_statement, params) or 0
-    if total <= offset:
-        return SearchPage([], total, q)
-    result = db.session.execute(page_statement, params | {"limit": limit, "offset": offset})
-    views = article_views(result)
-    for view in views:
-        view.highlight = search.highlights(view, parsed)
-        for name in ("highlight_title", "highlight_description", "highlight_body", "highlight_raw"):
-            view.__dict__.pop(name, None)
-    return SearchPage(views, total, q)
+
+    def build() -> SearchPage:
+        total_statement, page_statement = search_statements(dialect, tuple(sorted(filters)))
+        params = {"viewer_id": 0, "match": search.engine_query(dialect, parsed), **filters}
+        total = db.session.scalar(total_statement, params) or 0
+        if total <= offset:
+            return SearchPage([], total, q)
+        result = db.session.execute(page_statement, params | {"limit": limit, "offset": offset})
+        views = article_views(result)
+        for view in views:
+            view.highlight = search.highlights(view, parsed)
+            for name in ("title", "description", "body", "raw"):
+                view.__dict__.pop(f"highlight_{name}", None)
+        return SearchPage(views, total, q)
+
+    page = cached("search", build, q, sorted(filters.items()), limit, offset)
+    if viewer is None or not page.articles:
+        return page
+    return SearchPage(_with_flags(page.articles, viewer), page.total, q)
+
+
+def _with_flags(views: list[ArticleView], viewer: User) -> list[ArticleView]:
+    """Copies of anonymous ``views`` with ``viewer``'s flags (favorited, following)."""
+    params = {"viewer_id": viewer.id, "ids": [view.id for view in views]}
+    flags = {row.id: row for row in db.session.execute(VIEWER_FLAGS, params)}
+    return [
+        ArticleView(
+            **{
+                **view.__dict__,
+                "favorited": bool(flags[view.id].favorited),
+                "author": ProfileView(
+                    **{**view.author.__dict__, "following": bool(flags[view.id].following)}
+                ),
+            }
+        )
+        for view in views
+        if view.id in flags
+    ]
 
 
 def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
@@ -187,6 +210,25 @@ def current_slug(old_slug: str, viewer: User | None) -> str | None:
     (the live slug wins), so an old link never leads to an article it must not reveal."""
     params = {"viewer_id": viewer_id(viewer), "slug": old_slug}
     return db.session.scalar(CURRENT_SLUG, params)
+
+
+def related_articles(slug: str, viewer: User | None, limit: int = 5) -> ArticlePage:
+    """Up to ``limit`` listed articles to read after the one under ``slug``: those the worker
+    found most similar (articles/related.py), or until it has, those sharing the most tags."""
+    params = {"viewer_id": viewer_id(viewer), "slug": slug}
+    article = db.session.execute(RELATED_REF_BY_SLUG, params).first()
+    if article is None:
+        raise NotFound("article", "not found")
+    return read_next(article, viewer, limit)
+
+
+def read_next(article: Any, viewer: User | None, limit: int = 5) -> ArticlePage:
+    """``related_articles`` of an article already read (an ``ArticleView`` from
+    ``get_article``, which says whether they were computed): one statement."""
+    statement = RELATED_PAGE if article.related_computed else SHARED_TAGS_PAGE
+    params = {"viewer_id": viewer_id(viewer), "article_id": article.id, "limit": limit}
+    views = article_views(db.session.execute(statement, params))
+    return ArticlePage(views, len(views))
 
 
 def reading_minutes(body: str) -> int:
@@ -271,6 +313,15 @@ def _article_id(slug: str, viewer: User | None) -> int:
     return _article_ref(slug, viewer).id
 
 
+def _related_changed(article_ids: list[int]) -> None:
+    """Have the worker compute the related articles of these articles, just committed
+    (articles/related.py; if the broker is down, its sweep finds them changed)."""
+    if article_ids:
+        from myapp.worker import send_later  # the worker imports the services
+
+        send_later(RELATED_TASK, article_ids)
+
+
 # --- publishing ------------------------------------------------------------------------------
 
 
@@ -320,7 +371,9 @@ def publish(viewer: User, slug: str) -> ArticleView:
         _set_publication(article, {"status": PUBLISHED}, utcnow())
         return article
 
-    return get_article(commit_with_retry(publish_now).slug, viewer)
+    article = commit_with_retry(publish_now)
+    _related_changed([article.id])
+    return get_article(article.slug, viewer)
 
 
 def publish_due(now: datetime | None = None) -> list[int]:
@@ -342,6 +395,7 @@ def publish_due(now: datetime | None = None) -> list[int]:
             published.append(article_id)
     outbox.articles_published(published, now)
     db.session.commit()
+    _related_changed(published)
     return published
 
 
@@ -370,6 +424,7 @@ def create_article(author: User, data: dict[str, Any]) -> ArticleView:
 
     # A simultaneous article can take the same slug or create the same new tag: retry.
     article = commit_with_retry(create)
+    _related_changed([article.id])
     return get_article(article.slug, author)
 
 
@@ -396,6 +451,7 @@ def update_article(viewer: User, slug: str, changes: dict[str, Any]) -> ArticleV
         return article
 
     article = commit_with_retry(update)
+    _related_changed([article.id])
     return get_article(article.slug, viewer)
 
 

@@ -11,7 +11,7 @@ digest (see services.send_digest).
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 from sqlalchemy import event, insert, literal, select, update
 
 from myapp.articles.models import Article
@@ -111,9 +111,9 @@ def _note_new(session: Session, flush_context: Any) -> None:
 def _queue_committed(session: Session) -> None:
     ids = session.info.pop(QUEUE, None)
     if ids:
-        from myapp.worker import deliver_later  # the worker imports the services
+        from myapp.worker import send_later  # the worker imports the services
 
-        deliver_later(current_app.extensions["celery"], ids, _request_id())
+        send_later("myapp.tasks.deliver_notifications", ids, _request_id())
 
 
 def _forget(session: Session, *args: Any) -> None:

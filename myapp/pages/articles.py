@@ -63,6 +63,7 @@ def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors
     return render_template(
         "pages/article.html",
         article=article,
+        related=articles.read_next(article, viewer()),
         comments=comments,
         comment_form=comment_form or {},
         errors=errors or {},

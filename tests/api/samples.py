@@ -19,6 +19,7 @@ SAMPLES = {
     ("POST", "/api/articles"): ("reader", NEW_ARTICLE, 201),
     ("GET", "/api/articles/feed"): ("reader", None, 200),
     ("GET", "/api/articles/<slug>"): (None, None, 200),
+    ("GET", "/api/articles/<slug>/related"): (None, None, 200),
     ("PUT", "/api/articles/<slug>"): ("author", {"article": {"body": "New body"}}, 200),
     ("DELETE", "/api/articles/<slug>"): ("author", None, 204),
     ("POST", "/api/articles/<slug>/favorite"): ("reader", None, 200),

@@ -85,7 +85,7 @@ def test_a_comment_writes_its_notification_in_one_more_statement(
     """The viewer, the article (with whether its author wants comment emails), the comment, the
     outbox row when wanted, and the comment as answered. (The delivery, which eager mode would
     run inside the request, is left out: it is the worker's.)"""
-    monkeypatch.setattr("myapp.worker.deliver_later", lambda *args: None)
+    monkeypatch.setattr("myapp.worker.send_later", lambda *args: None)
     author, reader = factory.user(), factory.user()
     factory.follow(author, reader)  # irrelevant rows must not change the count
     changes = {"user": {"notifications": {"comments": notify}}}

@@ -29,9 +29,9 @@ def world(app, factory):
         ("/", True, 4),
         ("/?tab=yours", True, 4),
         ("/?tag=common", True, 4),
-        # session user, article, comments
-        ("/article/{slug}", False, 2),
-        ("/article/{slug}", True, 3),
+        # session user, article, comments, read next
+        ("/article/{slug}", False, 3),
+        ("/article/{slug}", True, 4),
         # session user, profile, count, page
         ("/profile/author", False, 3),
         ("/profile/author", True, 4),

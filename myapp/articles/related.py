@@ -12,7 +12,6 @@ needed and again once older than ``RELATED_INDEX_SECONDS``; one article's update
 own row. A word first seen since the last build is unknown to the vocabulary until the next one.
 """
 
-import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -25,21 +24,13 @@ from flask import current_app
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.extmath import safe_sparse_dot
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 
-from myapp.articles.models import (
-    PUBLISHED,
-    Article,
-    RelatedArticle,
-    RelatedComputation,
-    Tag,
-    article_tags,
-)
+from myapp.articles.models import Article, RelatedArticle, RelatedComputation
+from myapp.articles.queries import COMPUTED, LISTED
 from myapp.database import commit_with_retry
 from myapp.extensions import db
 from myapp.models import utcnow
-
-log = logging.getLogger(__name__)
 
 RELATED = 5  # how many an article keeps
 BATCH = 256  # rows compared at once in a rebuild: 256 x articles float32 scores in memory
@@ -147,17 +138,13 @@ class Index:
 
 # --- the articles, as the worker reads them ----------------------------------------------------
 
-LISTED = Article.status == PUBLISHED
-TAG_WORDS = (
-    select(func.aggregate_strings(Tag.name, " "))
-    .select_from(article_tags)
-    .join(Tag, Tag.id == article_tags.c.tag_id)
-    .where(article_tags.c.article_id == Article.id)
-    .correlate(Article)
-    .scalar_subquery()
-)
 DOCUMENTS = select(
-    Article.id, Article.updated_at, Article.title, Article.description, Article.body, TAG_WORDS
+    Article.id,
+    Article.updated_at,
+    Article.title,
+    Article.description,
+    Article.body,
+    COMPUTED["tag_list"],
 ).where(LISTED)
 
 
@@ -174,7 +161,8 @@ def documents(article_ids: list[int] | None = None) -> Iterator[Document]:
     statement = DOCUMENTS if article_ids is None else DOCUMENTS.where(Article.id.in_(article_ids))
     rows = db.session.execute(statement.order_by(Article.id).execution_options(yield_per=1000))
     for article_id, updated_at, title, description, body, tags in rows:
-        yield Document(article_id, updated_at, document(title, description, body, tags or ""))
+        text = document(title, description, body, " ".join(tags or ()))
+        yield Document(article_id, updated_at, text)
 
 
 def stale(limit: int = 500) -> list[int]:
@@ -279,31 +267,24 @@ def refresh(article_ids: list[int]) -> int:
     how many were listed. Each one also joins the lists of the articles it now resembles more
     than their last suggestion. Idempotent: run twice, it stores the same rows."""
     docs = list(documents(article_ids))
-    found = {doc.id for doc in docs}
+    gone = set(article_ids) - {doc.id for doc in docs}  # unpublished or deleted since
+    neighbours: dict[int, list[tuple[int, float]]] = {}
     with _lock:
         current = index()
-        for article_id in set(article_ids) - found:  # unpublished or deleted since
+        for article_id in gone:
             current.remove(article_id)
-        if not docs:
-            lists: list[list[tuple[int, float]]] = []
-            neighbours: list[list[tuple[int, float]]] = []
-        else:
+        if docs:
             vectors = sparse.vstack([current.vector(doc.text) for doc in docs], format="csr")
             for doc, vector in zip(docs, vectors, strict=True):
                 current.put(doc.id, vector)
-            own = [doc.id for doc in docs]
-            neighbours = current.nearest(vectors, own, k=NEIGHBOURS)
-            lists = [near[:RELATED] for near in neighbours]
-    gone = list(set(article_ids) - found)
+            found = current.nearest(vectors, [doc.id for doc in docs], k=NEIGHBOURS)
+            neighbours = {doc.id: near for doc, near in zip(docs, found, strict=True)}
     if gone:
-        _forget(gone)
-    if not docs:
-        return 0
-    _store(
-        {doc.id: near for doc, near in zip(docs, lists, strict=True)},
-        {doc.id: doc.updated_at for doc in docs},
-    )
-    _join_neighbours(dict(zip((doc.id for doc in docs), neighbours, strict=True)))
+        _forget(list(gone))
+    if neighbours:
+        lists = {article_id: near[:RELATED] for article_id, near in neighbours.items()}
+        _store(lists, {doc.id: doc.updated_at for doc in docs})
+        _join_neighbours(neighbours)
     return len(docs)
 
 

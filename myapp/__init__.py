@@ -136,6 +136,7 @@ def register_monitoring(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from myapp.admin import bp as admin_bp
     from myapp.api import bp as api_bp
     from myapp.api.docs import assets as api_docs_assets
     from myapp.auth import bp as auth_bp
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_docs_assets)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -179,11 +181,12 @@ def refuse_nul_characters() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from myapp.commands import notifications, related, seed
+    from myapp.commands import notifications, related, seed, users_group
 
     app.cli.add_command(seed)
     app.cli.add_command(notifications)
     app.cli.add_command(related)
+    app.cli.add_command(users_group)
 
 
 def register_worker(app: Flask) -> None:

@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from myapp.application import is_api_request
+from myapp.errors import AccountSuspended
 from myapp.users.models import User
 from myapp.users.services import get_user
 from myapp.users.tokens import MAX_ID, issue_token, read_token
@@ -49,12 +50,13 @@ def _same(expected: str, given: str) -> bool:
 
 def load_session_user(session_id: str) -> User | None:
     """The user named by a session cookie, unless it was revoked since it was set: by signing
-    out, "sign out everywhere" or a new password (each replaces a key ``get_id`` carries)."""
+    out, "sign out everywhere" or a new password (each replaces a key ``get_id`` carries), or
+    the user is suspended (then the browser is simply signed out)."""
     user_id = session_id.partition(":")[0]
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
     user = get_user(int(user_id))
-    if user is None or not _same(user.get_id(), session_id):
+    if user is None or not _same(user.get_id(), session_id) or user.is_suspended:
         return None
     return user
 
@@ -75,6 +77,8 @@ def load_token_user(request: Request) -> User | None:
     user = get_user(claims.user_id) if claims else None
     if user is None or not _same(user.credentials_key, claims.credentials_key):
         raise Unauthorized("is invalid or expired")
+    if user.is_suspended:
+        raise AccountSuspended()
     g.api_token = (token.strip(), claims)
     return user
 

@@ -1,6 +1,7 @@
 """Flask CLI commands. They call the services, so demo data obeys the same rules as real data."""
 
 import random
+import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,10 @@ if TYPE_CHECKING:
 from myapp.articles import services as articles
 from myapp.errors import DomainError
 from myapp.models import utcnow
+from myapp.moderation import services as moderation
 from myapp.notifications import outbox
 from myapp.users import services as users
+from myapp.users.models import ROLES
 
 DEMO_PASSWORD = "conduit-demo"
 SCHEDULED_DEMO_MINUTES = 3
@@ -58,6 +61,7 @@ def seed(
     """Fill the database with realistic demo data (every user's password: conduit-demo)."""
     if if_empty and users.count_users():
         click.echo("The database has users already: not seeding.")
+        _echo_staff_sign_in()
         return
     from faker import Faker  # here, not at import: every app process would load it otherwise
 
@@ -93,11 +97,13 @@ def seed(
             }
             slugs.append(articles.create_article(random.choice(people), data).slug)
 
+    comments = []  # (slug, comment id, its author)
     with click.progressbar(range(comment_count), label=f"{comment_count:>5} comments ") as bar:
         for _ in bar:
             if slugs:
                 body = fake.paragraph(nb_sentences=random.randint(1, 3))
-                articles.add_comment(random.choice(people), random.choice(slugs), body)
+                author, slug = random.choice(people), random.choice(slugs)
+                comments.append((slug, articles.add_comment(author, slug, body).id, author))
 
     with click.progressbar(range(follow_count), label=f"{follow_count:>5} follows  ") as bar:
         for _ in bar:
@@ -109,6 +115,8 @@ def seed(
         for _ in bar:
             if slugs:
                 articles.favorite(random.choice(people), random.choice(slugs))
+
+    _seed_staff_and_reports(people, slugs, comments)
 
     writer = people[0]
     for follower in people[1:4]:  # someone to tell about the scheduled article below
@@ -129,6 +137,140 @@ def seed(
         f"article that the worker publishes at {publish_at:%H:%M} UTC. "
         f"Sign in as {writer.email} with password {DEMO_PASSWORD!r}."
     )
+    _echo_staff_sign_in()
+
+
+# The demo's staff, and what readers reported for them to handle.
+DEMO_STAFF = {"admin": "admin", "moderator": "moderator"}  # username: role
+DEMO_REPORTS = [
+    ("spam", "Looks like an advertisement."),
+    ("off-topic", None),
+    ("abuse", "Rude to another reader."),
+    ("other", "The code sample does not run."),
+]
+
+
+def _seed_staff_and_reports(people: list, slugs: list[str], comments: list) -> None:
+    for username, role in DEMO_STAFF.items():
+        users.register(username, f"{username}@example.com", DEMO_PASSWORD)
+        moderation.set_role(None, username, role)
+    for n, (reason, note) in enumerate(DEMO_REPORTS):
+        if n % 2 and comments:  # every other one about a comment
+            slug, comment_id, author = random.choice(comments)
+            reporter = random.choice([p for p in people if p.id != author.id])
+            moderation.report(reporter, slug, comment_id, {"reason": reason, "note": note})
+        elif slugs:
+            slug = random.choice(slugs)
+            author_id = articles.article_ref(slug, None).author_id
+            reporter = random.choice([p for p in people if p.id != author_id])
+            moderation.report(reporter, slug, None, {"reason": reason, "note": note})
+
+
+def _echo_staff_sign_in() -> None:
+    """How to sign in as the demo's staff, if the demo data has them."""
+    for username, role in DEMO_STAFF.items():
+        if users.get_profile_user(username) is not None:
+            click.echo(
+                f"Sign in as the {role}: {username}@example.com, password {DEMO_PASSWORD!r} "
+                f"(the admin area is at /admin/)."
+            )
+
+
+# --- people and roles ---------------------------------------------------------------------------
+
+
+@click.group("users")
+def users_group() -> None:
+    """Accounts and staff roles: create, list, set roles, suspend."""
+
+
+def _run(action, *args):  # noqa: ANN001, ANN202 - any service call
+    """A service call whose domain errors become the command's error message."""
+    try:
+        return action(*args)
+    except DomainError as error:
+        field, messages = next(iter(error.messages.items()))
+        raise click.ClickException(f"{field} {messages[0]}") from None
+
+
+def _load(schema, data: dict) -> dict:  # noqa: ANN001 - a marshmallow schema
+    from marshmallow import ValidationError
+
+    try:
+        return schema.load(data)
+    except ValidationError as error:
+        problems = "; ".join(f"{k} {' '.join(map(str, v))}" for k, v in error.messages.items())
+        raise click.ClickException(problems) from None
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="user", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user(username: str, email: str, role: str, password_stdin: bool) -> None:
+    """Create an account (asks for its password unless --password-stdin)."""
+    from myapp.users.schemas import RegisterSchema
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    data = _load(RegisterSchema(), {"username": username, "email": email, "password": password})
+    user = _run(users.register, data["username"], data["email"], data["password"])
+    if role != "user":
+        _run(moderation.set_role, None, user.username, role)
+    click.echo(f"Created {user.username} <{user.email}> with the role {role}.")
+
+
+@users_group.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+@with_appcontext
+def set_role(username: str, role: str) -> None:
+    """Make USERNAME a user, moderator or admin."""
+    user = _run(moderation.set_role, None, username, role)
+    click.echo(f"{user.username} is now {'an' if role == 'admin' else 'a'} {role}.")
+
+
+@users_group.command("list")
+@click.option("--role", type=click.Choice(ROLES), help="Only this role.")
+@with_appcontext
+def list_users(role: str | None) -> None:
+    """List accounts (username, email, role, suspension), staff first."""
+    for user in users.list_accounts(role):
+        suspended = ""
+        if user.suspended_at is not None:
+            until = f" until {user.suspended_until:%Y-%m-%d %H:%M}Z" if user.suspended_until else ""
+            suspended = f"\tsuspended{until}: {user.suspension_reason or ''}"
+        click.echo(f"{user.username}\t{user.email}\t{user.role}{suspended}")
+
+
+@users_group.command("suspend")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why (the user is told).")
+@click.option("--until", help="When it ends: a date (2026-12-01) or an ISO 8601 time with offset.")
+@with_appcontext
+def suspend_user(username: str, reason: str, until: str | None) -> None:
+    """Suspend USERNAME: no sign-in, and what they wrote is hidden."""
+    from myapp.moderation.schemas import SuspendSchema
+
+    data = _load(SuspendSchema(), {"reason": reason, "until": until})
+    _run(moderation.suspend, None, username, data["reason"], data["until"])
+    click.echo(
+        f"{username} is suspended"
+        + (f" until {data['until']:%Y-%m-%d %H:%M}Z." if data["until"] else ".")
+    )
+
+
+@users_group.command("unsuspend")
+@click.argument("username")
+@with_appcontext
+def unsuspend_user(username: str) -> None:
+    """Lift USERNAME's suspension."""
+    _run(moderation.unsuspend, None, username)
+    click.echo(f"{username} is no longer suspended.")
 
 
 @click.group("notifications")

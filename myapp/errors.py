@@ -3,6 +3,8 @@
 No Flask import here: services stay usable from the CLI and tests.
 """
 
+from datetime import UTC, datetime
+
 
 class DomainError(Exception):
     """An error a user can act on, with messages keyed by the field they concern.
@@ -48,3 +50,24 @@ class InvalidCredentials(DomainError):
 
     def __init__(self) -> None:
         super().__init__("email or password", "is invalid")
+
+
+class AccountSuspended(DomainError):
+    """The account is suspended: it may not sign in, and its tokens and sessions do not work.
+    ``reason`` and ``until`` (None: until lifted) are for the sign-in page to explain."""
+
+    status = 403
+
+    def __init__(self, reason: str | None = None, until: datetime | None = None) -> None:
+        super().__init__("account", "is suspended")
+        self.reason = reason
+        self.until = until
+
+    def explanation(self) -> str:
+        """For a person: until when, and why."""
+        when = "until a moderator lifts it"
+        if self.until is not None:
+            until = self.until.astimezone(UTC)
+            when = f"until {until:%B} {until.day}, {until:%Y} at {until:%H:%M} UTC"
+        why = f" The reason given: {self.reason}" if self.reason else ""
+        return f"is suspended {when}.{why}"

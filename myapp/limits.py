@@ -184,3 +184,4 @@ password_reset = _apply(
 password_reset_confirm = _limit(
     "RATELIMIT_PASSWORD_RESET_CONFIRM", "password-reset-confirm:client", get_remote_address, **POST
 )
+report = _apply(_limits("report", "RATELIMIT_REPORT", _account, **POST))

@@ -1,7 +1,8 @@
 """The worker's tasks: thin, like every surface. Each calls one service, and is idempotent: a
 task run twice (redelivered, or queued again by the sweep) does its work once.
 
-Beat runs ``publish_due_articles`` and ``sweep_outbox`` on the schedule in myapp/worker.py.
+Beat runs ``publish_due_articles``, ``lift_expired_suspensions``, ``sweep_outbox`` and
+``refresh_related`` on the schedule in myapp/worker.py.
 """
 
 import logging
@@ -11,6 +12,7 @@ from flask import current_app
 from prometheus_client import Counter
 
 from myapp.articles import services as articles
+from myapp.moderation import services as moderation
 from myapp.notifications import services as notifications
 from myapp.worker import forget_consumed_messages, queue, registry
 
@@ -27,6 +29,12 @@ NOTIFICATIONS = Counter(
 def publish_due_articles() -> int:
     """Publish every scheduled article whose time has come (in one transaction)."""
     return len(articles.publish_due())
+
+
+@shared_task(name="myapp.tasks.lift_expired_suspensions", ignore_result=True)
+def lift_expired_suspensions() -> int:
+    """End the suspensions whose end date has come (each on the audit log, as the system)."""
+    return len(moderation.lift_expired_suspensions())
 
 
 # No retry limit of Celery's: the row counts its attempts (NOTIFICATION_MAX_ATTEMPTS).
@@ -52,8 +60,8 @@ def deliver_notifications(notification_ids: list[int]) -> int:
 
 
 @shared_task(name="myapp.tasks.send_digest", ignore_result=True)
-def send_digest(recipient_id: int) -> str:
-    outcome = notifications.send_digest(recipient_id)
+def send_digest(recipient_id: int, kind: str = "article") -> str:
+    outcome = notifications.send_digest(recipient_id, kind)
     if outcome.kind:
         NOTIFICATIONS.labels(kind=outcome.kind, outcome=outcome.status).inc()
     return outcome.status
@@ -77,8 +85,8 @@ def sweep_outbox() -> int:
     due = notifications.due(grace_seconds=current_app.config["OUTBOX_SWEEP_SECONDS"])
     for notification_id in due.notifications:
         queue(deliver_notification, notification_id)
-    for recipient_id in due.digests:
-        queue(send_digest, recipient_id)
+    for recipient_id, kind in due.digests:
+        queue(send_digest, recipient_id, kind)
     try:
         forget_consumed_messages(current_app.extensions["celery"])
     except Exception as error:  # the broker's file is busy: next time

@@ -83,6 +83,10 @@ def celery_settings(app: Flask) -> dict[str, Any]:
                 "task": "myapp.tasks.sweep_outbox",
                 "schedule": timedelta(seconds=config["OUTBOX_SWEEP_SECONDS"]),
             },
+            "lift-suspensions": {
+                "task": "myapp.tasks.lift_expired_suspensions",
+                "schedule": timedelta(seconds=config["PUBLISH_INTERVAL_SECONDS"]),
+            },
             "refresh-related": {
                 "task": "myapp.tasks.refresh_related",
                 "schedule": timedelta(seconds=config["RELATED_SWEEP_SECONDS"]),

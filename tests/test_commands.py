@@ -34,7 +34,7 @@ def test_seed_fills_the_database(app):
         ]  # fmt: skip
     )
     assert result.exit_code == 0, result.output
-    assert count(app, User) == 4
+    assert count(app, User) == 4 + 2  # and the demo staff: admin and moderator
     assert count(app, Article) == 6 + 1  # and one scheduled a few minutes ahead
     with app.app_context():
         scheduled = db.session.scalar(select(Article).where(Article.status == SCHEDULED))

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import flask_smorest
-from flask import Response, current_app
-from flask_login import login_required
+from flask import Response, current_app, request
+from flask_login import current_user, login_required
 
 from myapp.application import API_PREFIX
 from myapp.caching import cached
@@ -23,6 +23,14 @@ class Blueprint(flask_smorest.Blueprint):
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX, description="The RealWorld Conduit API")
 
 TOKEN_AUTH = [{"Token": []}]
+
+
+@bp.before_request
+def check_a_presented_token() -> None:
+    """A request that carries a token has it checked, even where the view never asks who is
+    signed in (the tags): a wrong, expired or suspended token is refused on every endpoint."""
+    if "Authorization" in request.headers:
+        current_user._get_current_object()  # runs the token loader, which raises if refused
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -52,4 +60,4 @@ def cached_json(namespace: str, build: Callable[[], Any], *key: Any) -> Response
     return current_app.response_class(body, mimetype="application/json")
 
 
-from myapp.api import articles, comments, profiles, tags, users  # noqa: E402,F401
+from myapp.api import articles, comments, profiles, reports, tags, users  # noqa: E402,F401

@@ -17,6 +17,7 @@ from myapp.articles.schemas import (
     CommentCreateSchema,
     CommentSchema,
 )
+from myapp.moderation.schemas import ReportCreateSchema, ReportSchema
 from myapp.schemas import InputSchema
 from myapp.serialization import dumper, source_attributes
 from myapp.users.schemas import (
@@ -29,7 +30,7 @@ from myapp.users.schemas import (
     UserUpdateSchema,
 )
 
-ENVELOPE_KEYS = {"user", "article", "comment"}
+ENVELOPE_KEYS = {"user", "article", "comment", "report"}
 # The keys of a user update, for a body sent without its envelope.
 USER_FIELDS = {field.data_key or name for name, field in UserUpdateSchema().load_fields.items()}
 MISSING = {"required": "is missing", "type": "must be an object"}
@@ -73,6 +74,10 @@ class CommentCreateBody(InputSchema):
     comment = fields.Nested(CommentCreateSchema, required=True, error_messages=MISSING)
 
 
+class ReportCreateBody(InputSchema):
+    report = fields.Nested(ReportCreateSchema, required=True, error_messages=MISSING)
+
+
 class UserBody(Schema):
     user = fields.Nested(UserSchema)
 
@@ -105,6 +110,10 @@ class CommentListBody(Schema):
     comments = fields.List(fields.Nested(CommentSchema))
 
 
+class ReportBody(Schema):
+    report = fields.Nested(ReportSchema)
+
+
 class MessageBody(Schema):
     message = fields.String()
 
@@ -134,6 +143,10 @@ def comments_body(comments: list[Any]) -> dict[str, Any]:
 
 def comment_body(comment: Any) -> dict[str, Any]:
     return dumper(CommentBody)({"comment": comment})
+
+
+def report_body(report: Any) -> dict[str, Any]:
+    return dumper(ReportBody)({"report": report})
 
 
 def profile_body(profile: Any) -> dict[str, Any]:

@@ -97,7 +97,10 @@ FEED_STATEMENTS = {
     "tag": _feed_statement("tag"),
     "author": _feed_statement("author"),
 }
-AUTHOR_EXISTS = select(User.id).where(User.username == bindparam("author"))
+# An author with a feed: one whose profile anyone may see (a suspended user's is gone).
+AUTHOR_EXISTS = select(User.id).where(
+    User.username == bindparam("author"), User.suspended_at.is_(None)
+)
 
 
 def _feed_rows(tag: str | None, author: str | None) -> list[Any]:
@@ -171,7 +174,8 @@ def _build_feed(root: str, kind: str, tag: str | None, author: str | None) -> Do
 
 def feed(root: str, kind: str, *, tag: str | None = None, author: str | None = None) -> Document:
     """The Atom or RSS feed (``kind``) of the ``FEED_SIZE`` newest published articles: all of
-    them, those tagged ``tag``, or those by ``author`` (NotFound when nobody has that name).
+    them, those tagged ``tag``, or those by ``author`` (NotFound when nobody has that name, or
+    they are suspended).
     An unknown tag gives an empty feed, as an unknown tag gives an empty list."""
     return cached("feed", lambda: _build_feed(root, kind, tag, author), root, kind, tag, author)
 

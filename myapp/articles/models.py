@@ -99,6 +99,9 @@ class Article(Timestamps, db.Model):
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # How long the body takes to read, set when it is written (lists never load the body).
     reading_minutes: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Hidden by a moderator, and why: only its author and staff see it (articles/queries.py).
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
 
     # Related rows are never loaded by accident (lazy="raise"); unbounded ones are write-only.
     author: Mapped["User"] = relationship(back_populates="articles", lazy="raise")
@@ -151,6 +154,9 @@ class Comment(Timestamps, db.Model):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Hidden by a moderator, and why: only its author and staff see it (articles/queries.py).
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
 
     article: Mapped[Article] = relationship(back_populates="comments", lazy="raise")
     author: Mapped["User"] = relationship(back_populates="comments", lazy="raise")

@@ -2,12 +2,12 @@
 name, in one statement a page.
 
 Every read starts from ``visible_articles``: the one place that says which articles a reader
-may see (published, or their own; later also: not hidden, author not suspended). The
-columns come from the schemas (``ArticleSchema``, ``CommentSchema``, ``ProfileSchema``): a field
-that is a column of the model is selected by its name, the computed ones are defined below. So
-adding a column to an article and a field to ``ArticleListItemSchema`` is all it takes to show it
-in the API, its OpenAPI document and the pages. Every statement is built once, at import, with
-its values bound at execution.
+may see (published, not hidden by a moderator and by an author who is not suspended; their
+own; and for staff, the hidden ones). The columns come from the schemas (``ArticleSchema``,
+``CommentSchema``, ``ProfileSchema``): a field that is a column of the model is selected by its
+name, the computed ones are defined below. So adding a column to an article and a field to
+``ArticleListItemSchema`` is all it takes to show it in the API, its OpenAPI document and the
+pages. Every statement is built once, at import, with its values bound at execution.
 """
 
 from functools import cache
@@ -20,6 +20,7 @@ from sqlalchemy import (
     Result,
     Select,
     String,
+    and_,
     bindparam,
     exists,
     func,
@@ -44,7 +45,7 @@ from myapp.articles.models import (
 )
 from myapp.articles.schemas import ArticleListItemSchema, ArticleSchema, CommentSchema
 from myapp.serialization import source_attributes
-from myapp.users.models import User, follows
+from myapp.users.models import STAFF, User, follows
 from myapp.users.queries import VIEWER, ProfileView, profile_columns
 
 # Reads select plain columns (no ORM entities to build) with the viewer as a bound parameter
@@ -56,24 +57,32 @@ def viewer_id(viewer: User | None) -> int:
     return viewer.id if viewer is not None else 0
 
 
-# Lists, feeds, tag counts and profiles show published articles only, even to their authors
-# (whose drafts have their own list).
-LISTED = Article.status == PUBLISHED
+# Moderation (myapp/moderation/): what a moderator hid, and everything a suspended user
+# wrote, is seen only by its author and by staff. Both tests are uncorrelated subqueries on
+# their own aliases of users (never the statement's author join), which the databases
+# evaluate once per statement.
+_suspended, _staff = aliased(User), aliased(User)
+SUSPENDED_USERS = select(_suspended.id).where(_suspended.suspended_at.is_not(None))
+VIEWER_IS_STAFF = exists().where(_staff.id == VIEWER, _staff.role.in_(STAFF))
+ARTICLE_SHOWN = and_(Article.hidden_at.is_(None), Article.author_id.not_in(SUSPENDED_USERS))
+
+# Lists, feeds, tag counts, search, related articles and profiles show published articles that
+# everyone may see, to everyone: to their authors too (whose drafts have their own list), and to
+# staff (whose admin area lists the rest). So a list's total is the same for every reader.
+LISTED = and_(Article.status == PUBLISHED, ARTICLE_SHOWN)
 
 
 def visible_articles(*columns: Any) -> Select[Any]:
-    """``columns`` of the articles the reader may see: published ones, and their own drafts and
-    scheduled articles. Every read starts here; lists add ``LISTED``.
+    """``columns`` of the articles the reader may see: published ones that are shown, their own
+    whatever their state (drafts, scheduled, hidden), and for staff the hidden ones too. Every
+    read starts here; lists add ``LISTED``.
 
     The reader is the bound parameter ``viewer_id`` (``VIEWER``, 0 for nobody), so a condition
     that depends on who reads is written here once, and each statement is built once, at
     import, and reused for every request.
     """
-    return (
-        select(*columns)
-        .select_from(Article)
-        .where(or_(Article.status == PUBLISHED, Article.author_id == VIEWER))
-    )
+    published = and_(Article.status == PUBLISHED, or_(ARTICLE_SHOWN, VIEWER_IS_STAFF))
+    return select(*columns).select_from(Article).where(or_(published, Article.author_id == VIEWER))
 
 
 class json_array_agg(FunctionElement[Any]):  # noqa: N801 - named like the SQL functions
@@ -213,7 +222,11 @@ FILTERS: dict[str, ColumnElement[bool]] = {
     "favorited": (
         select(favorites.c.article_id)
         .join(_fan, _fan.id == favorites.c.user_id)
-        .where(favorites.c.article_id == Article.id, _fan.username == bindparam("favorited"))
+        .where(
+            favorites.c.article_id == Article.id,
+            _fan.username == bindparam("favorited"),
+            _fan.suspended_at.is_(None),  # a suspended reader's favorites go with their profile
+        )
         .exists()
     ),
     "feed": Article.author_id.in_(
@@ -342,12 +355,16 @@ class CommentView(SimpleNamespace):
     author: ProfileView
 
 
-def comment_rows() -> Select[Any]:
-    """Comments on visible articles, with their author's profile."""
+def comment_rows(*columns: Any) -> Select[Any]:
+    """Comments on visible articles (``columns``, by default their fields and their author's
+    profile) that the reader may see: those shown (not hidden, by an author who is not
+    suspended), and for their author and for staff the others too."""
+    shown = and_(Comment.hidden_at.is_(None), User.suspended_at.is_(None))
     return (
-        visible_articles(*COMMENT_COLUMNS)
+        visible_articles(*(columns or COMMENT_COLUMNS))
         .join(Comment, Comment.article_id == Article.id)
         .join(User, User.id == Comment.author_id)
+        .where(or_(shown, Comment.author_id == VIEWER, VIEWER_IS_STAFF))
     )
 
 
@@ -356,6 +373,10 @@ COMMENTS_BY_SLUG = (
     comment_rows().where(Article.slug == bindparam("slug")).order_by(Comment.created_at, Comment.id)
 )
 COMMENT_BY_ID = comment_rows().where(Comment.id == bindparam("comment_id"))
+# What writing about a comment needs: its article and its author, by ``slug`` and ``comment_id``.
+COMMENT_REF = comment_rows(Comment.article_id, Comment.author_id).where(
+    Article.slug == bindparam("slug"), Comment.id == bindparam("comment_id")
+)
 
 
 def comment_views(result: Result[Any]) -> list[CommentView]:

@@ -156,6 +156,9 @@ class ArticleSearchItemSchema(ArticleListItemSchema):
 
 class ArticleSchema(ArticleListItemSchema):
     body = fields.String()
+    # Beyond RealWorld: set when a moderator hid it (only its author and staff see it then).
+    hidden_at = Timestamp(data_key="hiddenAt", allow_none=True)
+    hidden_reason = fields.String(data_key="hiddenReason", allow_none=True)
 
 
 class CommentSchema(Schema):
@@ -164,3 +167,6 @@ class CommentSchema(Schema):
     updated_at = Timestamp(data_key="updatedAt")
     body = fields.String()
     author = fields.Nested(ProfileSchema)
+    # Beyond RealWorld: set when a moderator hid it (only its author and staff see it then).
+    hidden_at = Timestamp(data_key="hiddenAt", allow_none=True)
+    hidden_reason = fields.String(data_key="hiddenReason", allow_none=True)

@@ -31,6 +31,7 @@ from myapp.articles.queries import (
     ARTICLE_BY_SLUG,
     ARTICLE_REF_BY_SLUG,
     COMMENT_BY_ID,
+    COMMENT_REF,
     COMMENTS_BY_SLUG,
     CURRENT_SLUG,
     OWN_ARTICLES_PAGE,
@@ -299,7 +300,7 @@ def get_own_article(viewer: User, slug: str) -> Article:
     return article
 
 
-def _article_ref(slug: str, viewer: User | None) -> Any:
+def article_ref(slug: str, viewer: User | None) -> Any:
     """``id``, ``author_id`` and ``notify_comments`` (the author's) of the article ``viewer``
     may see under ``slug`` (NotFound otherwise)."""
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
@@ -309,8 +310,19 @@ def _article_ref(slug: str, viewer: User | None) -> Any:
     return row
 
 
+def comment_ref(slug: str, comment_id: int, viewer: User | None) -> Any:
+    """``article_id`` and ``author_id`` of the comment ``viewer`` may see on the article under
+    ``slug`` (NotFound otherwise)."""
+    params = {"viewer_id": viewer_id(viewer), "slug": slug, "comment_id": comment_id}
+    row = db.session.execute(COMMENT_REF, params).first()
+    if row is None:
+        article_ref(slug, viewer)  # no such article, or no such comment on it?
+        raise NotFound("comment", "not found")
+    return row
+
+
 def _article_id(slug: str, viewer: User | None) -> int:
-    return _article_ref(slug, viewer).id
+    return article_ref(slug, viewer).id
 
 
 def _related_changed(article_ids: list[int]) -> None:
@@ -496,7 +508,7 @@ def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
 
 
 def add_comment(viewer: User, slug: str, body: str) -> CommentView:
-    article = _article_ref(slug, viewer)
+    article = article_ref(slug, viewer)
     comment = Comment(article_id=article.id, author_id=viewer.id, body=body)
     db.session.add(comment)
     db.session.flush()

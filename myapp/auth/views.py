@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from myapp import limits
 from myapp.auth import bp
-from myapp.errors import Conflict, Invalid, InvalidCredentials
+from myapp.errors import AccountSuspended, Conflict, Invalid, InvalidCredentials
 from myapp.forms import is_local_path, load_form
 from myapp.users import services as users
 from myapp.users.models import User
@@ -44,11 +44,13 @@ def login() -> str | Response:
                 user = users.authenticate(data["email"], data["password"])
             except InvalidCredentials as error:
                 errors = error.messages
+            except AccountSuspended as error:
+                errors = {"account": [error.explanation()]}
             else:
                 sign_in(user, remember=bool(form.get("remember")))
                 flash(f"Welcome back, {user.username}.", "success")
                 return redirect(next_page())
-    status = 422 if errors else 200
+    status = 403 if "account" in errors else 422 if errors else 200
     return render_template("auth/login.html", form=form, errors=errors), status
 
 

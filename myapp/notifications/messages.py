@@ -16,7 +16,14 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from myapp.models import utcnow
-from myapp.notifications.models import ARTICLE, COMMENT, FOLLOWER, PASSWORD_RESET, PREFERENCE
+from myapp.notifications.models import (
+    ARTICLE,
+    COMMENT,
+    FOLLOWER,
+    PASSWORD_RESET,
+    PREFERENCE,
+    REPORTS,
+)
 from myapp.urls import DEVELOPMENT_URL, build_url
 
 # Headers are not folded below RFC 5322's hard limit: folded, a long List-Unsubscribe link
@@ -27,6 +34,7 @@ SUBJECTS = {
     FOLLOWER: "{actor} is now following you on Conduit",
     ARTICLE: "New on Conduit from people you follow",
     PASSWORD_RESET: "Reset your Conduit password",
+    REPORTS: "Reports to review on Conduit",
 }
 
 

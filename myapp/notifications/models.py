@@ -8,6 +8,9 @@ from myapp.models import IDENTITY_TABLE_ARGS, UTCDateTime, utcnow
 
 # What happened, and so which email it becomes (myapp/notifications/messages.py).
 COMMENT, FOLLOWER, ARTICLE, PASSWORD_RESET = "comment", "follower", "article", "password_reset"
+REPORTS = "reports"  # a report for the staff to review (myapp/moderation/)
+# The kinds sent as digests by the sweep, each at most once per recipient per the setting named.
+DIGESTS = {ARTICLE: "ARTICLE_DIGEST_SECONDS", REPORTS: "REPORT_DIGEST_SECONDS"}
 # The preference (users.notify_<kind>) that turns each kind off; a password reset always goes.
 PREFERENCE = {COMMENT: "comments", FOLLOWER: "followers", ARTICLE: "articles"}
 

@@ -4,8 +4,8 @@ queueing their delivery once that transaction has committed.
 A row is queued after the commit (never before: the worker would look for a row that is not
 there yet), once the response has gone out. If the broker is down then, the row stays pending
 and the sweep (myapp/tasks.py) queues it later: the write never fails for it, and nothing is
-lost. Article notifications are not queued one by one: the sweep sends each follower's as one
-digest (see services.send_digest).
+lost. Article and report notifications are not queued one by one: the sweep sends each
+recipient's as one digest (see services.send_digest).
 """
 
 from datetime import datetime
@@ -19,9 +19,11 @@ from myapp.extensions import Session, db
 from myapp.notifications.models import (
     ARTICLE,
     COMMENT,
+    DIGESTS,
     FOLLOWER,
     PASSWORD_RESET,
     PENDING,
+    REPORTS,
     SKIPPED,
     Notification,
 )
@@ -54,6 +56,17 @@ def comment_added(comment_id: int, article_id: int, article_author_id: int, acto
 
 def followed(follower_id: int, followed_id: int) -> None:
     _add(FOLLOWER, followed_id, actor_id=follower_id)
+
+
+def report_filed(
+    reporter_id: int, article_id: int, comment_id: int | None, staff_ids: list[int]
+) -> None:
+    """Tell the staff (but the reporter) about a new report; the sweep sends each of them one
+    digest at most every ``REPORT_DIGEST_SECONDS``."""
+    about = {"actor_id": reporter_id, "article_id": article_id, "comment_id": comment_id}
+    for staff_id in staff_ids:
+        if staff_id != reporter_id:
+            _add(REPORTS, staff_id, **about)
 
 
 def password_reset_requested(user_id: int) -> None:
@@ -102,7 +115,7 @@ def _note_new(session: Session, flush_context: Any) -> None:
     ids = [
         instance.id
         for instance in session.new
-        if isinstance(instance, Notification) and instance.kind != ARTICLE
+        if isinstance(instance, Notification) and instance.kind not in DIGESTS
     ]
     if ids:
         session.info.setdefault(QUEUE, []).extend(ids)

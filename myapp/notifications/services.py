@@ -21,14 +21,18 @@ from sqlalchemy import and_, func, or_, select, update
 from myapp.articles.models import PUBLISHED, Article, Comment
 from myapp.extensions import db
 from myapp.models import random_key, utcnow
+from myapp.moderation import queries
+from myapp.moderation.models import open_key
 from myapp.monitoring import current_request_id
 from myapp.notifications import mail, messages
 from myapp.notifications.models import (
     ARTICLE,
+    DIGESTS,
     FAILED,
     PASSWORD_RESET,
     PENDING,
     PREFERENCE,
+    REPORTS,
     SENDING,
     SENT,
     SKIPPED,
@@ -100,8 +104,9 @@ def _finish(rows: list[Notification], **values: Any) -> None:
 
 def deliver(notification_id: int) -> Outcome:
     """Send one notification, once."""
-    # Article notifications go out together, as digests (send_digest).
-    rows = _claim(and_(Notification.id == notification_id, Notification.kind != ARTICLE), utcnow())
+    # Article and report notifications go out together, as digests (send_digest).
+    single = and_(Notification.id == notification_id, Notification.kind.not_in(DIGESTS))
+    rows = _claim(single, utcnow())
     return _send(rows) if rows else NOTHING
 
 
@@ -166,6 +171,9 @@ def _build(first: Notification, rows: list[Notification], recipient: User) -> An
         return messages.build(
             first.kind, recipient, ids, reset_link=reset_link, ttl_minutes=ttl_minutes
         )
+    if first.kind == REPORTS:
+        reports = _open_reports(rows) if recipient.is_staff else []
+        return messages.build(first.kind, recipient, ids, reports=reports) if reports else None
     actor = db.session.get(User, first.actor_id) if first.actor_id else None
     if first.kind == ARTICLE:
         articles = _published_articles([row.article_id for row in rows])
@@ -186,16 +194,23 @@ def _published_articles(article_ids: list[int]) -> list[Any]:
     return list(db.session.execute(query))
 
 
-# --- article digests: at most one email per follower per ARTICLE_DIGEST_SECONDS ----------------
+def _open_reports(rows: list[Notification]) -> list[Any]:
+    """The reports these notifications are about that are still open, newest first."""
+    keys = {open_key(row.actor_id, row.article_id, row.comment_id) for row in rows}
+    return queries.open_reports(keys)
 
 
-def send_digest(recipient_id: int) -> Outcome:
-    """Send ``recipient_id`` one email for all their due article notifications, unless they had
-    one less than ``ARTICLE_DIGEST_SECONDS`` ago: then the rows wait until that hour is over."""
+# --- digests: at most one email of a kind per recipient per its DIGESTS setting ---------------
+
+
+def send_digest(recipient_id: int, kind: str = ARTICLE) -> Outcome:
+    """Send ``recipient_id`` one email for all their due notifications of ``kind`` (articles,
+    reports), unless they had one less than its ``DIGESTS`` setting ago: then the rows wait
+    until that time is over."""
     now = utcnow()
-    mine = and_(Notification.recipient_id == recipient_id, Notification.kind == ARTICLE)
+    mine = and_(Notification.recipient_id == recipient_id, Notification.kind == kind)
     last = db.session.scalar(select(func.max(Notification.sent_at)).where(mine))
-    if last is not None and (ready := last + _seconds("ARTICLE_DIGEST_SECONDS")) > now:
+    if last is not None and (ready := last + _seconds(DIGESTS[kind])) > now:
         db.session.execute(
             update(Notification)
             .where(mine, Notification.status == PENDING, Notification.next_attempt_at < ready)
@@ -214,7 +229,7 @@ def send_digest(recipient_id: int) -> Outcome:
 @dataclass(frozen=True)
 class Due:
     notifications: list[int]  # to deliver one by one
-    digests: list[int]  # recipients with article notifications due
+    digests: list[tuple[int, str]]  # (recipient, kind) with digest notifications due
 
 
 def due(grace_seconds: float) -> Due:
@@ -224,11 +239,13 @@ def due(grace_seconds: float) -> Due:
     _give_up_abandoned(utcnow())
     cutoff = utcnow() - timedelta(seconds=grace_seconds)
     waiting = _due(utcnow()) & (Notification.next_attempt_at <= cutoff)
-    single = select(Notification.id).where(waiting, Notification.kind != ARTICLE)
-    digests = select(Notification.recipient_id).where(_due(utcnow()), Notification.kind == ARTICLE)
+    single = select(Notification.id).where(waiting, Notification.kind.not_in(DIGESTS))
+    digests = select(Notification.recipient_id, Notification.kind).where(
+        _due(utcnow()), Notification.kind.in_(DIGESTS)
+    )
     return Due(
         list(db.session.scalars(single.order_by(Notification.id).limit(1000))),
-        list(db.session.scalars(digests.distinct().limit(1000))),
+        [tuple(row) for row in db.session.execute(digests.distinct().limit(1000))],
     )
 
 
@@ -269,7 +286,7 @@ def failed(limit: int = 100) -> list[Notification]:
 
 def retry(notification_ids: list[int] | None) -> tuple[list[int], list[int]]:
     """Make failed notifications (these, or all with None) pending again: (all their ids, the
-    ids to queue now). Article notifications wait for the sweep, which sends them as digests."""
+    ids to queue now). Digest notifications wait for the sweep, which sends them as digests."""
     query = select(Notification.id, Notification.kind).where(Notification.status == FAILED)
     if notification_ids is not None:
         query = query.where(Notification.id.in_(notification_ids))
@@ -283,7 +300,7 @@ def retry(notification_ids: list[int] | None) -> tuple[list[int], list[int]]:
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
-    return ids, [row.id for row in rows if row.kind != ARTICLE]
+    return ids, [row.id for row in rows if row.kind not in DIGESTS]
 
 
 def unsubscribe(token: str) -> str | None:

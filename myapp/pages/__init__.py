@@ -14,6 +14,7 @@ bp = Blueprint("pages", __name__)
 def _share_globals(state) -> None:
     from myapp import urls
     from myapp.articles.services import edited_at
+    from myapp.moderation.models import REASON_LABELS
 
     # A global rather than context, so macros imported without context (which Jinja caches,
     # unlike imports "with context") can see who is signed in.
@@ -24,6 +25,7 @@ def _share_globals(state) -> None:
         absolute_url=urls.absolute_url,
         canonical_url=urls.canonical_url,
         edited_at=edited_at,
+        report_reasons=REASON_LABELS,
     )
 
 
@@ -34,6 +36,7 @@ from myapp.pages import (  # noqa: E402,F401
     filters,
     notifications,
     profiles,
+    reports,
     search,
     users,
 )

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, true
@@ -20,6 +21,11 @@ from myapp.models import (
 
 # The kinds of email a user can turn off, each a notify_<kind> column.
 NOTIFICATION_KINDS = ("comments", "followers", "articles")
+
+# Roles: moderators handle reports and hide content; admins also manage people (myapp/moderation/).
+USER, MODERATOR, ADMIN = "user", "moderator", "admin"
+ROLES = (USER, MODERATOR, ADMIN)
+STAFF = (MODERATOR, ADMIN)
 
 follows = Table(
     "follows",
@@ -71,6 +77,13 @@ class User(Timestamps, db.Model):
     notify_comments: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notify_followers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notify_articles: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    role: Mapped[str] = mapped_column(String(16), default=USER, server_default=USER)
+    # A suspended user cannot sign in, their tokens and sessions stop working, and what they
+    # wrote is hidden (articles/queries.py), until an admin lifts it or ``suspended_until``
+    # passes (the worker's tick then clears it).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
 
     # Unbounded collections are write-only: reads go through articles/queries.py, in a fixed
     # number of statements, never by loading a collection. Deletes cascade in the database.
@@ -100,6 +113,21 @@ class User(Timestamps, db.Model):
     def notifications(self) -> dict[str, bool]:
         """The email preferences by kind, as the API and the settings page show them."""
         return {kind: getattr(self, f"notify_{kind}") for kind in NOTIFICATION_KINDS}
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended now: from ``suspended_at`` until ``suspended_until`` (None: until lifted)."""
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > utcnow()
 
     def get_id(self) -> str:
         return f"{self.id}:{self.credentials_key}:{self.session_key}"

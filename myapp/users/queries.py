@@ -4,10 +4,11 @@ from them. Articles and comments select their author's profile with the same fun
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Row, bindparam, exists, select
+from sqlalchemy import ColumnElement, Integer, Row, bindparam, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from myapp.serialization import source_attributes
-from myapp.users.models import User, follows
+from myapp.users.models import STAFF, User, follows
 from myapp.users.schemas import ProfileSchema
 
 # The reader of a statement, 0 for nobody: a bound parameter, so statements are built once.
@@ -38,7 +39,14 @@ def profile_view(row: Row[Any], user_id: int) -> ProfileView:
     return ProfileView(id=user_id, following=bool(getattr(row, FOLLOWING)), **fields)
 
 
-# One profile by ``username``, as the reader ``viewer_id`` (0 for nobody) sees it.
+# One profile by ``username``, as the reader ``viewer_id`` (0 for nobody) sees it. A suspended
+# user's profile is gone with what they wrote, except to themselves and to staff.
+_staff = aliased(User)
 PROFILE_BY_USERNAME = select(User.id, *profile_columns(User.id)).where(
-    User.username == bindparam("username")
+    User.username == bindparam("username"),
+    or_(
+        User.suspended_at.is_(None),
+        User.id == VIEWER,
+        exists().where(_staff.id == VIEWER, _staff.role.in_(STAFF)),
+    ),
 )

@@ -2,16 +2,16 @@
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.database import commit_with_retry
-from myapp.errors import Conflict, Invalid, InvalidCredentials, NotFound
+from myapp.errors import AccountSuspended, Conflict, Invalid, InvalidCredentials, NotFound
 from myapp.extensions import db
 from myapp.identity import email_lookup_key, normalize_email, username_key
 from myapp.models import random_key
 from myapp.notifications import outbox
-from myapp.users.models import NOTIFICATION_KINDS, User, follows
+from myapp.users.models import ADMIN, MODERATOR, NOTIFICATION_KINDS, User, follows
 from myapp.users.passwords import hash_password, needs_rehash, verify_password
 from myapp.users.queries import PROFILE_BY_USERNAME, ProfileView, profile_view
 
@@ -61,6 +61,8 @@ def authenticate(email: str, password: str) -> User:
     # does not tell which emails have accounts.
     if not verify_password(user.password_hash if user else None, password):
         raise InvalidCredentials()
+    if user.is_suspended:  # said only to whoever knows the password
+        raise AccountSuspended(user.suspension_reason, user.suspended_until)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()
@@ -69,6 +71,10 @@ def authenticate(email: str, password: str) -> User:
 
 def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
+
+
+def get_profile_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username))
 
 
 def _require_current_password(user: User, changes: dict[str, Any]) -> None:
@@ -188,6 +194,16 @@ def unfollow(viewer: User, username: str) -> ProfileView:
     )
     db.session.commit()
     return get_profile(username, viewer)
+
+
+def list_accounts(role: str | None = None) -> list[User]:
+    """Every account (or those with ``role``), staff first, then by username: the operator's
+    view from the command line."""
+    staff_first = case({ADMIN: 0, MODERATOR: 1}, value=User.role, else_=2)
+    query = select(User).order_by(staff_first, User.username)
+    if role is not None:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query))
 
 
 def count_users() -> int:

@@ -39,6 +39,9 @@ SAMPLES = {
     ("POST", "/api/articles/<slug>/publish"): ("author", None, 200),
     ("POST", "/api/users/password-reset"): (None, {"user": {"email": "who@example.com"}}, 202),
     ("POST", "/api/users/password-reset/confirm"): (None, "reset", 200),
+    ("POST", "/api/articles/<slug>/report"): ("reader", {"report": {"reason": "spam"}}, 202),
+    ("POST", "/api/articles/<slug>/comments/<comment_id>/report"):
+        ("author", {"report": {"reason": "abuse", "note": "Rude"}}, 202),
 }  # fmt: skip
 
 

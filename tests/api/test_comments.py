@@ -4,6 +4,9 @@ import pytest
 
 from tests.api.assertions import TIMESTAMP, assert_error
 
+# RealWorld's fields, and whether a moderator hid the comment (beyond RealWorld).
+COMMENT_KEYS = {"id", "createdAt", "updatedAt", "body", "author", "hiddenAt", "hiddenReason"}
+
 
 def comment_ids(client, slug, headers=None):
     response = client.get(f"/api/articles/{slug}/comments", headers=headers)
@@ -36,7 +39,7 @@ def test_list_comments_oldest_first(client, factory):
     assert [c["id"] for c in comments] == [first, second, third]
     assert [c["body"] for c in comments] == ["First", "Second", "Third"]
     for comment in comments:
-        assert set(comment) == {"id", "createdAt", "updatedAt", "body", "author"}
+        assert set(comment) == COMMENT_KEYS
         assert isinstance(comment["id"], int)
         assert TIMESTAMP.match(comment["createdAt"])
         assert TIMESTAMP.match(comment["updatedAt"])
@@ -88,7 +91,7 @@ def test_create_comment(client, factory):
 
     assert response.status_code == 200
     comment = response.get_json()["comment"]
-    assert set(comment) == {"id", "createdAt", "updatedAt", "body", "author"}
+    assert set(comment) == COMMENT_KEYS
     assert isinstance(comment["id"], int)
     assert comment["body"] == "Thank you so much!"
     assert TIMESTAMP.match(comment["createdAt"])

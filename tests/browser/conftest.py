@@ -4,13 +4,18 @@ They skip, with one reason, where Chromium or Playwright is missing; `.ci/run` i
 A failing test leaves a screenshot of the page in its temporary folder.
 """
 
+import email
 import os
 import threading
 from collections.abc import Iterator
+from email.policy import default
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.servers import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -78,3 +83,25 @@ def open_browser(browser, live_server, request, tmp_path):
                 page.screenshot(path=str(shot), full_page=True)
                 print(f"screenshot of the failing page: {shot}")
         context.close()
+
+
+class Inbox:
+    """An SMTP server's handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def inbox(app, monkeypatch):
+    """A real SMTP server (aiosmtpd, in this process) that the app sends its emails to."""
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+    yield handler
+    controller.stop()

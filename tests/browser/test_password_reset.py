@@ -1,38 +1,12 @@
 """A person who forgot their password gets back in, in a real browser, with the link from the
 email a real SMTP server (aiosmtpd, in this process) received."""
 
-import email
 import re
-from email.policy import default
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
-
-from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
-
-
-class Inbox:
-    """An SMTP server's handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def inbox(app, monkeypatch):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
-    yield handler
-    controller.stop()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

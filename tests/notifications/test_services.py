@@ -166,7 +166,7 @@ def test_articles_within_the_digest_period_make_one_email(mail_app, mail_ctx, ma
     factory.follow(follower, author)
     first = factory.article(author, title="First news")
     second = factory.article(author, title="Second news")
-    assert services.due(grace_seconds=0).digests == [follower.id]
+    assert services.due(grace_seconds=0).digests == [(follower.id, "article")]
 
     assert services.send_digest(follower.id).status == "sent"
     [digest] = mailbox.received

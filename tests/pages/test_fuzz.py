@@ -16,9 +16,14 @@ from urllib.parse import quote, quote_plus
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from myapp.extensions import db
+from myapp.moderation import services as moderation
+from myapp.moderation.models import AuditEntry
+from myapp.users import services as users
 from tests.factories import Account, Factory
 from tests.pages.conftest import PageClient
 
@@ -117,6 +122,20 @@ FORMS: dict[str, dict[str, str]] = {
     "pages.unfavorite": {},
     "pages.follow": {},
     "pages.unfollow": {},
+    "pages.report_article": {"reason": "spam", "note": "N"},
+    "pages.report_comment": {"reason": "abuse", "note": "N"},
+    # The admin area's, which the fuzzing account (an admin) may use
+    "admin.hide_article": {"reason": "R"},
+    "admin.unhide_article": {},
+    "admin.hide_comment": {"reason": "R"},
+    "admin.unhide_comment": {},
+    "admin.dismiss_report": {},
+    "admin.set_role": {"role": "moderator"},
+    "admin.suspend": {"reason": "R", "until": "2099-01-01"},
+    "admin.unsuspend": {},
+    "admin.delete_user": {"confirm": "writer"},
+    "admin.rename_tag": {"name": "t{n}"},
+    "admin.merge_tag": {"name": "u"},
 }
 SIGNED_IN = [pytest.param(False, id="signed-out"), pytest.param(True, id="signed-in")]
 
@@ -182,14 +201,24 @@ def world(factory: Factory) -> World:
     and deleting get past the owner check), and another writer to follow."""
     me, writer = factory.user("me"), factory.user("writer")
     mine = factory.article(me, tag_list=["t"])
+    factory.article(writer, tag_list=["u"])
+    comment_id = factory.comment(me, mine)
+    with factory.app.app_context():  # an admin, so the admin area is fuzzed too
+        moderation.set_role(None, me.username, "admin")
+        reporter = users.get_user(writer.id)
+        report_id = moderation.report(reporter, mine, comment_id, {"reason": "spam"}).id
+        entry_id = db.session.scalar(select(func.max(AuditEntry.id)))
     params = {
         "slug": mine,
         "username": writer.username,
-        "comment_id": str(factory.comment(me, mine)),
+        "comment_id": str(comment_id),
         "filename": "avatar.svg",
         "tag": "t",
         "page": "1",
         "token": factory.unsubscribe_token(me, "comments"),
+        "name": "t",
+        "report_id": str(report_id),
+        "entry_id": str(entry_id),
     }
     return World(me, writer, params)
 

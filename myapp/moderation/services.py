@@ -174,7 +174,7 @@ def _set_hidden(actor: User, target: Article | Comment, reason: str | None) -> N
         before["hidden_reason"] = [target.hidden_reason, reason]
     target.hidden_at = utcnow() if hide else None
     target.hidden_reason = reason
-    label = target.slug if isinstance(target, Article) else f"comment {target.id}"
+    label = target.slug if isinstance(target, Article) else _comment_label(target)
     audit(actor, HIDE if hide else UNHIDE, kind, target.id, label, reason, before)
     if hide:  # the reports about it are acted on
         on_target = (
@@ -184,6 +184,12 @@ def _set_hidden(actor: User, target: Article | Comment, reason: str | None) -> N
         )
         _close_reports(actor, RESOLVED, *on_target)
     db.session.commit()
+
+
+def _comment_label(comment: Comment) -> str:
+    """``#34: The first words of it…``: how the audit log names a comment."""
+    words = " ".join(comment.body.split())
+    return f"#{comment.id}: {words[:60]}{'…' if len(words) > 60 else ''}"
 
 
 def hide_article(actor: User, slug: str, reason: str) -> Article:

@@ -97,4 +97,4 @@ def test_a_reported_spam_comment_is_hidden_from_the_queue(app, open_browser, fac
     assert entry.is_visible()
     entry.get_by_role("link").last.click()
     assert staff.get_by_text("Advertising").first.is_visible()
-    assert staff.get_by_text(f"comment {comment_id}").first.is_visible()
+    assert staff.get_by_text(f"#{comment_id}: Cheap pills").first.is_visible()

@@ -181,6 +181,9 @@ class Worker:
         command = [sys.executable, "-m", "celery", "--app", "wsgi:celery_app", "worker", "-B"]
         command += ["--schedule", str(self.folder / f"{self.name}-beat-schedule")]
         command += ["--loglevel", "INFO", "--without-mingle", "--without-gossip"]
+        # A node name of its own: RabbitMQ lets one connection at a time hold a node's
+        # remote-control queue, and other test runs on this host may have workers up.
+        command += ["--hostname", f"{self.name}-{uuid.uuid4().hex[:12]}@%h"]
         self.starts += 1
         with open(self.log, "ab") as log:
             log.write(f"--- start {self.starts}\n".encode())

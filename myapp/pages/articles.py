@@ -141,7 +141,7 @@ def article_form(form: Any) -> dict[str, Any]:
 
 
 def render_editor(
-    form: Any, errors: Errors, article: Article | None = None, status: int = 200
+    form: Any, errors: Errors, article: Article | None = None, status: int = 200, **extra: Any
 ) -> tuple[str, int]:
     # The schema speaks of ``tagList``; the form has one "tags" field.
     if "tagList" in errors:
@@ -157,6 +157,7 @@ def render_editor(
         zones=time_zones(),
         zone=zone,
         browser_zone="timeZone" not in form,
+        **extra,
     )
     return page, status
 

@@ -17,6 +17,7 @@ from myapp.config import load_config
 from myapp.errors import DomainError
 from myapp.extensions import (
     cache,
+    compress,
     cors,
     csrf,
     db,
@@ -73,6 +74,8 @@ def register_extensions(app: Flask) -> None:
         unauthorized,
     )
 
+    # First, so that its after_request hook runs after every other that changes the body.
+    compress.init_app(app)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

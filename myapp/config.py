@@ -169,6 +169,12 @@ class Config:
     RATELIMIT_PASSWORD_RESET = "5 per hour;20 per day"
     RATELIMIT_PASSWORD_RESET_CONFIRM = "10 per hour"
 
+    # Text compression (Flask-Compress) where the app answers directly; behind nginx, nginx
+    # compresses too (docs/nginx.conf). Brotli first, gzip for the rest; small bodies as they are.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]  # static files (send_file streams them)
+    COMPRESS_MIN_SIZE = 500
+
     POPULAR_TAGS_LIMIT = 20
     PAGE_SIZE = 10  # articles per page on the HTML pages
 

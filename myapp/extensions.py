@@ -3,6 +3,7 @@
 import flask_smorest
 import flask_sqlalchemy.session
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -56,6 +57,7 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate()
 login_manager = LoginManager()
 cache = Cache()
+compress = Compress()
 cors = CORS()
 csrf = CSRFProtect()
 talisman = Talisman()

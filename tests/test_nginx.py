@@ -107,3 +107,23 @@ def test_the_app_sees_the_client_and_the_scheme_through_the_proxy(stack):
     assert len(headers["X-Request-ID"]) == 32  # nginx's $request_id, kept by the app
     time.sleep(0.2)
     assert "127.0.0.1" in (logs / "gunicorn-access.log").read_text()
+
+
+def test_text_is_compressed_by_nginx_for_static_files_and_by_the_app_for_the_rest(stack):
+    import gzip
+
+    import brotli
+
+    base, _ = stack
+    _, plain_headers, plain = fetch(f"{base}/static/style.css")
+    assert "Content-Encoding" not in plain_headers  # a client that asks for nothing gets bytes
+    status, headers, body = fetch(f"{base}/static/style.css", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["Vary"]
+    assert gzip.decompress(body) == plain and len(body) < len(plain) / 2
+
+    _, plain_headers, plain = fetch(f"{base}/")
+    assert "Content-Encoding" not in plain_headers
+    status, headers, body = fetch(f"{base}/", {"Accept-Encoding": "br, gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "br"  # the app's own, passed through
+    assert brotli.decompress(body).startswith(b"<!doctype html>")

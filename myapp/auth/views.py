@@ -31,26 +31,33 @@ def next_page() -> str:
     return target if is_local_path(target) else url_for("pages.home")
 
 
+WRONG_CREDENTIALS = (
+    "That email and password don't match an account. Check them and try again, or reset "
+    "your password."
+)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limits.sign_in
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(next_page())
-    form, errors = request.form, {}
+    form, errors, status = request.form, {}, 200
     if request.method == "POST":
         data, errors = load_form(LoginSchema(), form)
         if data is not None:
             try:
                 user = users.authenticate(data["email"], data["password"])
-            except InvalidCredentials as error:
-                errors = error.messages
+            except InvalidCredentials:
+                errors = {"form": [WRONG_CREDENTIALS]}
             except AccountSuspended as error:
-                errors = {"account": [error.explanation()]}
+                errors, status = {"form": [f"Your account {error.explanation()}"]}, 403
             else:
                 sign_in(user, remember=bool(form.get("remember")))
                 flash(f"Welcome back, {user.username}.", "success")
                 return redirect(next_page())
-    status = 403 if "account" in errors else 422 if errors else 200
+    if errors and status == 200:
+        status = 422
     return render_template("auth/login.html", form=form, errors=errors), status
 
 
@@ -73,6 +80,15 @@ def register() -> str | Response:
                 return redirect(url_for("pages.home"))
     status = 422 if errors else 200
     return render_template("auth/register.html", form=form, errors=errors), status
+
+
+@bp.get("/logout")
+def logout_page() -> str | Response:
+    """A link to /logout (a bookmark, an old front end) gets a page with the sign-out button:
+    signing out is a POST, so that no image or prefetch on another site can do it."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    return render_template("auth/logout.html")
 
 
 @bp.post("/logout")

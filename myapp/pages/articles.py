@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response
 
 from myapp import limits
@@ -32,6 +33,23 @@ def paging() -> dict[str, int]:
     return {"limit": size, "offset": (page_number() - 1) * size}
 
 
+def require_page(total: int, endpoint: str, **params: Any) -> None:
+    """A page number past the end of a list is a 404 that links to the list's last page (the
+    first page of an empty list is the list, saying it is empty)."""
+    page = page_number()
+    size = current_app.config["PAGE_SIZE"]
+    last = max(1, -(-total // size))
+    if page > last:
+        raise PageNotFound(page, last, url_for(endpoint, page=last if last > 1 else None, **params))
+
+
+class PageNotFound(HTTPNotFound):
+    def __init__(self, page: int, last: int, last_url: str) -> None:
+        pages = "1 page" if last == 1 else f"{last} pages"
+        super().__init__(f"There is no page {page} here: this list has {pages}.")
+        self.link = (last_url, f"Go to page {last}" if last > 1 else "Go to the first page")
+
+
 @bp.get("/")
 def home() -> str:
     tab = request.args.get("tab", "global")
@@ -46,6 +64,7 @@ def home() -> str:
         listing = articles.list_articles(viewer(), tag=tag if tab == "tag" else None, **paging())
     # The page links carry only these, never the raw query (see the pagination macro).
     page_params = {"tag": tag} if tab == "tag" else {"tab": tab} if tab == "yours" else {}
+    require_page(listing.total, "pages.home", **page_params)
     return render_template(
         "pages/home.html",
         tab=tab,

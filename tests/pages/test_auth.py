@@ -31,7 +31,8 @@ class TestSignIn:
         data[wrong] = "wrong@example.com" if wrong == "email" else "wrong-password"
         response = pages.post("/login", data)
         assert response.status_code == 422
-        assert "email or password is invalid" in text(response)
+        assert "That email and password don&#39;t match an account." in text(response)
+        assert '<div class="form-errors" role="alert"><p>That email' in text(response)
         assert f'value="{data["email"]}"' in text(response)  # the input is kept
         assert "wrong-password" not in text(response)  # but never the password
 
@@ -132,8 +133,18 @@ class TestSignOut:
         assert response.status_code == 302
         assert 'href="/profile/jane"' not in text(pages.get("/"))
 
-    def test_not_by_get(self, pages):
-        assert pages.get("/logout").status_code == 405
+    def test_get_asks_with_a_button_and_signs_nobody_out(self, pages, factory):
+        pages.login(factory.user("jane"))
+        page = pages.get("/logout")
+        assert page.status_code == 200
+        assert 'action="/logout"' in text(page) and ">Sign out</button>" in text(page)
+        assert 'href="/profile/jane"' in text(pages.get("/"))  # still signed in
+        assert pages.post("/logout").status_code == 302
+        assert 'href="/profile/jane"' not in text(pages.get("/"))
+
+    def test_get_when_signed_out_goes_home(self, pages):
+        response = pages.get("/logout")
+        assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
 class TestCsrf:
@@ -144,7 +155,7 @@ class TestCsrf:
         response = pages.client.post("/editor", data=data)
         assert response.status_code == 400
         assert response.mimetype == "text/html"
-        assert "CSRF" in text(response)
+        assert "This form has expired, or was sent from another site." in text(response)
         assert pages.get("/api/articles").json["articlesCount"] == 0
 
     def test_post_with_a_wrong_token_is_refused(self, pages, factory):

@@ -245,7 +245,23 @@ def publish_article(slug: str) -> Response:
 
 @bp.post("/article/<slug>/delete")
 @login_required
-def delete_article(slug: str) -> Response:
+def delete_article(slug: str) -> str | Response:
+    """Two steps, as for comments: without ``confirm=yes`` (which app.js adds once the writer
+    said yes to its question) the post answers a page that asks."""
+    if request.form.get("confirm") != "yes":
+        article = articles.get_own_article(current_user, slug)
+        comments = "its comments go with it" if article.status == PUBLISHED else "it was never published"
+        return render_template(
+            "pages/confirm_delete.html",
+            title="Delete this article?",
+            question=f"Delete “{article.title}” for good?",
+            quote=article.description,
+            consequence=f"This cannot be undone: {comments}.",
+            action=url_for("pages.delete_article", slug=slug),
+            fields={"confirm": "yes"},
+            cancel_url=url_for("pages.article", slug=slug),
+            button="Delete Article",
+        )
     articles.delete_article(current_user, slug)
     flash("Your article is deleted.", "info")
     return redirect(url_for("pages.home"))

@@ -39,6 +39,7 @@ class Endpoint:
     body: str = ""
     phase: str = "cached"  # "cached": production config; "uncached": the cache turned off
     connections: int = 16
+    encoding: str = ""  # the Accept-Encoding sent: "" asks for the body as it is
 
 
 @dataclass
@@ -64,6 +65,13 @@ LIST, SINGLE, CACHED, HTML, SEARCH = (
     ("search, signed in", 0.05),
 )
 SIGNED_IN_LIST = "GET /api/articles (signed in)"
+# Text compression (Flask-Compress): each row below against the same request without it.
+COMPRESSED = {
+    "GET /api/articles (anonymous, cached, br)": "GET /api/articles (anonymous, cached)",
+    "GET /api/articles (anonymous, cached, gzip)": "GET /api/articles (anonymous, cached)",
+    "GET / (signed in, br)": "GET / (signed in)",
+    "GET / (signed in, gzip)": "GET / (signed in)",
+}
 SEARCH_NAME = "GET /api/articles?q= (search, signed in)"
 
 
@@ -95,6 +103,11 @@ def endpoints(data) -> list[Endpoint]:
         ),
         Endpoint("GET /api/profiles/:username", f"/api/profiles/{data.author}", "token", SINGLE),
         Endpoint("GET /api/tags (cached)", "/api/tags", target=CACHED),
+        *(
+            Endpoint(f"GET /api/articles (anonymous, cached, {e})", "/api/articles", encoding=e)
+            for e in ("br", "gzip")
+        ),
+        *(Endpoint(f"GET / (signed in, {e})", "/", "cookie", encoding=e) for e in ("br", "gzip")),
         Endpoint("POST /api/users/login", "/api/users/login", method="POST", body=login),
         Endpoint("GET / (signed in)", "/", "cookie", HTML),
         Endpoint("GET /article/:slug (signed in)", f"/article/{data.hot_slug}", "cookie", HTML),
@@ -239,6 +252,8 @@ def auth_headers(endpoint: Endpoint, token: str, cookie: str) -> dict[str, str]:
         headers["Authorization"] = f"Token {token}"
     elif endpoint.auth == "cookie":
         headers["Cookie"] = f"session={cookie}"
+    if endpoint.encoding:
+        headers["Accept-Encoding"] = endpoint.encoding
     return headers
 
 
@@ -366,6 +381,7 @@ def table(label: str, results: list[Result], reference: Result, rss: list[float]
         )
     lines += search_cost(results, args)
     lines += notification_cost(results)
+    lines += compression_cost(results)
     lines += ["", f"Worker memory after the run (RSS, MB): {', '.join(map(str, rss))}.", ""]
     return "\n".join(lines)
 
@@ -398,6 +414,22 @@ def notification_cost(results: list[Result]) -> list[str]:
     ratio = p50["on)"] / p50["off)"]
     mark = "✅" if ratio <= 1.2 else "❌"
     return ["", f"POST comment, notifications on / off, p50: **{ratio:.2f}** {mark} (goal ≤ 1.2)."]
+
+
+def compression_cost(results: list[Result]) -> list[str]:
+    """What compressing costs: each compressed row's throughput and p50 over the same request's
+    without compression, in this run."""
+    by_name = {r.endpoint.name: r for r in results}
+    pairs = [(by_name[c], by_name[p]) for c, p in COMPRESSED.items() if {c, p} <= by_name.keys()]
+    if not pairs:
+        return []
+    lines = ["", "Text compression, against the same request uncompressed:", ""]
+    for compressed, plain in pairs:
+        lines.append(
+            f"- {compressed.endpoint.name}: {compressed.rps / plain.rps:.2f} × the throughput, "
+            f"p50 {compressed.p50_ms} ms against {plain.p50_ms} ms."
+        )
+    return lines
 
 
 def write_docs(label: str, section: str) -> None:

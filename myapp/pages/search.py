@@ -8,7 +8,7 @@ from myapp.articles import services as articles
 from myapp.articles.schemas import ArticleQuerySchema
 from myapp.authentication import viewer
 from myapp.pages import bp
-from myapp.pages.articles import page_number, paging
+from myapp.pages.articles import page_number, paging, require_page
 
 
 @bp.get("/search")
@@ -23,6 +23,7 @@ def search() -> tuple[str, int]:
         status = 200 if blank else 400
         return render_template("pages/search.html", q=q, error=message, listing=None), status
     listing = articles.search_articles(viewer(), query["q"], **paging())
+    require_page(listing.total, "pages.search", q=query["q"])
     return render_template(
         "pages/search.html",
         q=query["q"],

@@ -104,3 +104,14 @@ def test_a_search_page_costs_a_constant_number_of_queries(
         counts.append(queries.count)
     # (viewer,) total, page, (the viewer's flags)
     assert counts == ([4, 2] if signed_in else [2, 0]), queries.statements
+
+
+def test_a_page_past_the_end_links_to_the_last(app, pages, factory):
+    author = factory.user()
+    for n in range(app.config["PAGE_SIZE"] + 1):
+        factory.article(author, title=f"Dragon number {n}")
+    assert pages.get("/search?q=dragon&page=2").status_code == 200
+    past = pages.get("/search?q=dragon&page=3")
+    assert past.status_code == 404
+    assert "There is no page 3 here: this list has 2 pages." in text(past)
+    assert "Go to page 2</a>" in text(past) and "q=dragon" in text(past)

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run worker beat test lint format migrate seed clean bench bench-related profile
+.PHONY: run worker beat test lint format migrate seed clean bench bench-related profile a11y lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,18 @@ bench-related: $(VENV)/.dev
 ## profile: where the time of a signed-in article list goes (pyinstrument)
 profile: $(VENV)/.dev
 	$(BIN)/python -m bench.profile $(PROFILE_ARGS)
+
+# The accessibility tools (package.json: axe-core, Lighthouse), only for the two targets below.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## a11y: axe-core over every page state (both widths, JavaScript on and off), then Lighthouse's
+##   accessibility, best-practices and SEO scores, which must be 100 (docs/accessibility.md)
+a11y: $(VENV)/.dev node_modules/.installed
+	status=0; $(BIN)/python -m pytest tests/a11y $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -m bench.lighthouse || status=$$?; exit $$status
+
+## lighthouse: Lighthouse's four scores for five pages, written into docs/accessibility.md
+lighthouse: $(VENV)/.dev node_modules/.installed
+	$(BIN)/python -m bench.lighthouse --write

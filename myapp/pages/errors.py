@@ -28,14 +28,22 @@ def human_message(error: Exception, status: int) -> str:
         field = next(iter(error.messages), "")
         thing = THINGS.get(field, field)
         if status == 404:
-            return f"We couldn't find that {thing}. It may have been deleted, or the link may be mistyped."
+            return (
+                f"We couldn't find that {thing}. It may have been deleted, or the link may be "
+                "mistyped."
+            )
         if status == 403 and field == "role":
             return "Only the site's staff can do that."
         if status == 403:
             return f"That {thing} isn't yours, so you can't change or delete it."
-        return "; ".join(
-            f"{field} {message}" for field, messages in error.messages.items() for message in messages
-        ).capitalize() + "."
+        return (
+            "; ".join(
+                f"{field} {message}"
+                for field, messages in error.messages.items()
+                for message in messages
+            ).capitalize()
+            + "."
+        )
     if status == 400 and "CSRF" in str(getattr(error, "description", "")):
         return (
             "This form has expired, or was sent from another site. Go back, reload the page "

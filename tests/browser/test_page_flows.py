@@ -17,9 +17,8 @@ def sign_in(page, account) -> None:
 
 def in_viewport(page, selector: str) -> bool:
     box = page.locator(selector).bounding_box()
-    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size[
-        "height"
-    ]
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
 
 
 @pytest.fixture
@@ -39,9 +38,11 @@ def test_favoriting_from_a_feed_without_javascript_comes_back_to_the_article(
     preview = f"#article-{slug}"
     page.locator(preview).get_by_role("button", name=re.compile("^Favorite “Story 2”")).click()
     page.wait_for_url(f"**/#article-{slug}")
-    assert page.locator(preview).get_by_role(
-        "button", name="Unfavorite “Story 2”, 1 favorite"
-    ).is_visible()
+    assert (
+        page.locator(preview)
+        .get_by_role("button", name="Unfavorite “Story 2”, 1 favorite")
+        .is_visible()
+    )
     assert in_viewport(page, preview)  # not the top of the page
 
 

@@ -81,7 +81,7 @@ class TestResetPassword:
         again = PageClient(app.test_client())
         response = again.post(link, {"password": "yet-another-password"})
         assert response.status_code == 422
-        used = "<li>This link is invalid, used already or expired: ask for a new link.</li>"
+        used = "<p>This link is invalid, used already or expired: ask for a new link.</p>"
         assert used in text(response)
         assert 'href="/forgot-password">Ask for a new link</a>' in text(response)
         assert not signed_in(again)

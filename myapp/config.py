@@ -133,6 +133,8 @@ class Config:
     RATELIMIT_PASSWORD_CHANGE = "5 per hour"
     RATELIMIT_NEW_ARTICLE = "10 per minute;100 per day"
     RATELIMIT_NEW_COMMENT = "10 per minute;500 per day"
+    # The editor's preview: the live one asks again after each pause in typing.
+    RATELIMIT_PREVIEW = "60 per minute;2000 per day"
 
     # Logs and metrics (myapp/monitoring.py)
     LOG_FORMAT = "text"  # "json" in production
@@ -231,7 +233,8 @@ SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
         "LOG_LEVEL", "METRICS_ALLOWED_NETWORKS", "RATELIMIT_SIGN_IN", "RATELIMIT_SIGN_IN_FAILURES",
         "RATELIMIT_SIGN_IN_ACCOUNT", "RATELIMIT_SIGN_UP", "RATELIMIT_PASSWORD_CHANGE",
         "RATELIMIT_NEW_ARTICLE", "RATELIMIT_NEW_COMMENT", "RATELIMIT_PASSWORD_RESET",
-        "RATELIMIT_PASSWORD_RESET_CONFIRM", "RATELIMIT_REPORT", "CELERY_BROKER_URL", "MAIL_FOLDER",
+        "RATELIMIT_PASSWORD_RESET_CONFIRM", "RATELIMIT_REPORT", "RATELIMIT_PREVIEW",
+        "CELERY_BROKER_URL", "MAIL_FOLDER",
         "WORKER_QUEUE", "SMTP_URL", "MAIL_FROM",
     ),
     int: (

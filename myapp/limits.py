@@ -176,6 +176,7 @@ password_change = _apply(
 )
 new_article = _apply(_limits("article", "RATELIMIT_NEW_ARTICLE", _account, **POST))
 new_comment = _apply(_limits("comment", "RATELIMIT_NEW_COMMENT", _account, **POST))
+preview = _apply(_limits("preview", "RATELIMIT_PREVIEW", _account, **POST))
 # Asking for a reset email: per client and per email address. Using a link: per client (the
 # link is signed, so guessing is hopeless; the limit bounds the password hashing it costs).
 password_reset = _apply(

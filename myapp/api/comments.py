@@ -1,8 +1,9 @@
-"""Comments on an article."""
+"""Comments on an article: list, add, edit and delete yours."""
 
 from typing import Any
 
 from flask import Response
+from flask.views import MethodView
 from flask_login import current_user
 
 from myapp import limits
@@ -42,10 +43,22 @@ def create(body: dict[str, Any], slug: str) -> Response:
     return json_response(comment_body(comment))
 
 
-@bp.delete("/articles/<slug>/comments/<int(max=2147483647):comment_id>")  # ids fit an INTEGER
-@token_required
-@bp.response(204)
-@bp.doc(tags=TAGS)
-def delete(slug: str, comment_id: int) -> None:
-    """Delete your comment"""
-    articles.delete_comment(current_user, slug, comment_id)
+# One rule for both methods: werkzeug checks a rule's methods before its converter, so with a rule
+# per method an id past INTEGER's range would answer 405 ("use the other method") instead of 404.
+@bp.route("/articles/<slug>/comments/<int(max=2147483647):comment_id>")  # ids fit an INTEGER
+class OneComment(MethodView):
+    @token_required
+    @bp.arguments(CommentCreateBody())  # the same rules as a new comment's
+    @bp.response(200, CommentBody)
+    @bp.doc(tags=TAGS)
+    def put(self, body: dict[str, Any], slug: str, comment_id: int) -> Response:
+        """Edit your comment (beyond RealWorld): its `updatedAt` becomes the time of the edit"""
+        comment = articles.edit_comment(current_user, slug, comment_id, body["comment"]["body"])
+        return json_response(comment_body(comment))
+
+    @token_required
+    @bp.response(204)
+    @bp.doc(tags=TAGS)
+    def delete(self, slug: str, comment_id: int) -> None:
+        """Delete your comment"""
+        articles.delete_comment(current_user, slug, comment_id)

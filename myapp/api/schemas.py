@@ -21,10 +21,11 @@ from myapp.moderation.schemas import ReportCreateSchema, ReportSchema
 from myapp.schemas import InputSchema
 from myapp.serialization import dumper, source_attributes
 from myapp.users.schemas import (
+    AccountDeleteSchema,
     LoginSchema,
     PasswordResetRequestSchema,
     PasswordResetSchema,
-    ProfileSchema,
+    ProfileDetailSchema,
     RegisterSchema,
     UserSchema,
     UserUpdateSchema,
@@ -59,6 +60,10 @@ class UserUpdateBody(InputSchema):
         return data
 
 
+class AccountDeleteBody(InputSchema):
+    user = fields.Nested(AccountDeleteSchema, required=True, error_messages=MISSING)
+
+
 PasswordResetBody = PasswordResetSchema  # {"token": ..., "password": ...}, no envelope
 
 
@@ -83,7 +88,7 @@ class UserBody(Schema):
 
 
 class ProfileBody(Schema):
-    profile = fields.Nested(ProfileSchema)
+    profile = fields.Nested(ProfileDetailSchema)
 
 
 class ArticleBody(Schema):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from myapp import limits
 from myapp.api import bp, json_response, token_required
 from myapp.api.schemas import (
+    AccountDeleteBody,
     LoginBody,
     MessageBody,
     PasswordResetBody,
@@ -19,6 +20,8 @@ from myapp.api.schemas import (
 )
 from myapp.authentication import token_for
 from myapp.users import services as users
+from myapp.users.export import export_data, export_filename
+from myapp.users.schemas import ExportSchema
 from myapp.users.tokens import issue_token
 
 TAGS = ["User and Authentication"]
@@ -66,6 +69,36 @@ def update(body: dict[str, Any]) -> Response:
     password revokes every older token, and the response carries a fresh one"""
     user = users.update_user(current_user, body["user"])
     return json_response(user_body(user, token_for(user)))
+
+
+@bp.delete("/user")
+@limits.password_change
+@token_required
+@bp.arguments(AccountDeleteBody())
+@bp.response(204)
+@bp.doc(tags=TAGS)
+def delete(body: dict[str, Any]) -> Response:
+    """Delete the signed-in user's account, confirmed by their password, with everything it
+    holds: profile, articles (with their comments), comments, favorites, follows,
+    notifications and the reports they filed. Every token of it stops working. The last admin
+    cannot delete their account"""
+    users.delete_account(current_user._get_current_object(), body["user"]["password"])
+    return Response(status=204)
+
+
+@bp.get("/user/export")
+@token_required
+@bp.response(200, ExportSchema)
+@bp.doc(tags=TAGS)
+def export() -> Response:
+    """Everything the signed-in user's account holds, as a JSON file to download: profile and
+    email settings, every article (drafts too) with body and tags, comments, favorites,
+    follows and followers. No password hash, no token"""
+    response = json_response(export_data(current_user))
+    filename = export_filename(current_user)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/users/password-reset")

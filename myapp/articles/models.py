@@ -157,6 +157,10 @@ class Comment(Timestamps, db.Model):
     # Hidden by a moderator, and why: only its author and staff see it (articles/queries.py).
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    # When its author last changed the body (None: never). Not ``updated_at``, which any change
+    # to the row moves, a moderator hiding it included; the API's ``updatedAt`` is this, or the
+    # creation time (articles/queries.py).
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     article: Mapped[Article] = relationship(back_populates="comments", lazy="raise")
     author: Mapped["User"] = relationship(back_populates="comments", lazy="raise")

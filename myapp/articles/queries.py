@@ -335,11 +335,20 @@ POPULAR_TAGS = (
 # --- comments --------------------------------------------------------------------------------
 
 
+# A comment's ``updated_at`` is when its author last edited it, else when it was written: the
+# row's own ``updated_at`` also moves when a moderator hides it (models.Comment.edited_at).
+COMMENT_COMPUTED: dict[str, ColumnElement[Any]] = {
+    "updated_at": func.coalesce(Comment.edited_at, Comment.created_at),
+}
+
+
 def _comment_columns() -> tuple[Any, ...]:
     columns: list[Any] = [Comment.author_id]
     for attribute in source_attributes(CommentSchema).values():
         if attribute == "author":
             columns += profile_columns(Comment.author_id, prefix=AUTHOR)
+        elif attribute in COMMENT_COMPUTED:
+            columns.append(COMMENT_COMPUTED[attribute].label(attribute))
         else:
             columns.append(getattr(Comment, attribute))
     return tuple(columns)
@@ -373,6 +382,8 @@ COMMENTS_BY_SLUG = (
     comment_rows().where(Article.slug == bindparam("slug")).order_by(Comment.created_at, Comment.id)
 )
 COMMENT_BY_ID = comment_rows().where(Comment.id == bindparam("comment_id"))
+# One comment by ``comment_id`` on the article under ``slug``.
+COMMENT_ON_ARTICLE = COMMENT_BY_ID.where(Article.slug == bindparam("slug"))
 # What writing about a comment needs: its article and its author, by ``slug`` and ``comment_id``.
 COMMENT_REF = comment_rows(Comment.article_id, Comment.author_id).where(
     Article.slug == bindparam("slug"), Comment.id == bindparam("comment_id")

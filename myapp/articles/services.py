@@ -31,6 +31,7 @@ from myapp.articles.queries import (
     ARTICLE_BY_SLUG,
     ARTICLE_REF_BY_SLUG,
     COMMENT_BY_ID,
+    COMMENT_ON_ARTICLE,
     COMMENT_REF,
     COMMENTS_BY_SLUG,
     CURRENT_SLUG,
@@ -520,15 +521,35 @@ def add_comment(viewer: User, slug: str, body: str) -> CommentView:
     return comment_views(db.session.execute(COMMENT_BY_ID, params))[0]
 
 
-def delete_comment(viewer: User, slug: str, comment_id: int) -> None:
-    comment = db.session.scalar(
-        select(Comment).where(
-            Comment.id == comment_id, Comment.article_id == _article_id(slug, viewer)
-        )
-    )
-    if comment is None:
+def get_own_comment(viewer: User, slug: str, comment_id: int) -> CommentView:
+    """The comment on the article under ``slug``, if ``viewer`` may see it (NotFound otherwise)
+    and wrote it (Forbidden otherwise). Its author may still see and edit it once a moderator
+    hid it; it stays hidden."""
+    params = {"viewer_id": viewer.id, "slug": slug, "comment_id": comment_id}
+    found = comment_views(db.session.execute(COMMENT_ON_ARTICLE, params))
+    if not found:
+        article_ref(slug, viewer)  # no such article, or no such comment on it?
         raise NotFound("comment", "not found")
-    if comment.author_id != viewer.id:
+    if found[0].author_id != viewer.id:
         raise Forbidden("comment", "is not yours")
-    db.session.execute(delete(Comment).where(Comment.id == comment.id))
+    return found[0]
+
+
+def edit_comment(viewer: User, slug: str, comment_id: int, body: str) -> CommentView:
+    """Replace the body of the viewer's comment; its ``updated_at`` becomes now."""
+    get_own_comment(viewer, slug, comment_id)
+    db.session.execute(
+        update(Comment)
+        .where(Comment.id == comment_id)
+        .values(body=body, edited_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    params = {"viewer_id": viewer.id, "slug": slug, "comment_id": comment_id}
+    return comment_views(db.session.execute(COMMENT_ON_ARTICLE, params))[0]
+
+
+def delete_comment(viewer: User, slug: str, comment_id: int) -> None:
+    get_own_comment(viewer, slug, comment_id)
+    db.session.execute(delete(Comment).where(Comment.id == comment_id))
     db.session.commit()

@@ -20,6 +20,7 @@ from myapp.extensions import db
 from myapp.models import utcnow
 from myapp.moderation.models import DISMISSED, OPEN, RESOLVED, AuditEntry, Report, open_key
 from myapp.notifications import outbox
+from myapp.users import services as users
 from myapp.users.models import ADMIN, STAFF, User
 
 # What the audit log calls each action.
@@ -230,26 +231,8 @@ def _user(username: str) -> User:
     return user
 
 
-def _other_admins_locked(user: User) -> int:
-    """How many admins who can act (not suspended) there are besides ``user``.
-
-    Every admin row is locked first, in id order, so that of two admins demoting each other
-    at once the second waits for the first and then sees it: ``FOR UPDATE`` on PostgreSQL and
-    MariaDB; on SQLite, which has no row locks, a write takes the database's write lock."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(User).where(User.id == user.id).values(role=User.role))
-    query = (
-        select(User.id, User.suspended_at)
-        .where(User.role == ADMIN)
-        .order_by(User.id)
-        .with_for_update()
-    )
-    admins = db.session.execute(query)
-    return sum(1 for row in admins if row.id != user.id and row.suspended_at is None)
-
-
 def _keep_an_admin(user: User, doing: str) -> None:
-    if user.role == ADMIN and _other_admins_locked(user) == 0:
+    if user.role == ADMIN and users.other_admins_locked(user) == 0:
         raise Invalid("user", f"is the last admin: make someone else an admin before you {doing}")
 
 
@@ -318,12 +301,12 @@ def lift_expired_suspensions(now: datetime | None = None) -> list[str]:
     """End the suspensions whose end has come (the worker's tick); their usernames."""
     now = now or utcnow()
     due = select(User).where(User.suspended_at.is_not(None), User.suspended_until <= now)
-    users = list(db.session.scalars(due.limit(1000)))
-    for user in users:
+    expired = list(db.session.scalars(due.limit(1000)))
+    for user in expired:
         _lift(None, user)
-    if users:
+    if expired:
         db.session.commit()
-    return [user.username for user in users]
+    return [user.username for user in expired]
 
 
 def delete_user(actor: User | None, username: str, confirm: str) -> None:
@@ -347,7 +330,7 @@ def delete_user(actor: User | None, username: str, confirm: str) -> None:
     changes = {name: [count, 0] for name, count in written.items()}
     changes["email"] = [user.email, None]
     audit(actor, DELETE, "user", user.id, user.username, None, changes)
-    db.session.execute(delete(User).where(User.id == user.id))
+    users.remove_user(user)
     db.session.commit()
 
 

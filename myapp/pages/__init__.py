@@ -35,6 +35,7 @@ from myapp.pages import (  # noqa: E402,F401
     feeds,
     filters,
     notifications,
+    preview,
     profiles,
     reports,
     search,

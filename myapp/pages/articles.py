@@ -250,7 +250,9 @@ def delete_article(slug: str) -> str | Response:
     said yes to its question) the post answers a page that asks."""
     if request.form.get("confirm") != "yes":
         article = articles.get_own_article(current_user, slug)
-        comments = "its comments go with it" if article.status == PUBLISHED else "it was never published"
+        comments = (
+            "its comments go with it" if article.status == PUBLISHED else "it was never published"
+        )
         return render_template(
             "pages/confirm_delete.html",
             title="Delete this article?",

@@ -10,7 +10,7 @@ from myapp.articles.services import ArticlePage
 from myapp.authentication import viewer
 from myapp.forms import redirect_back
 from myapp.pages import bp
-from myapp.pages.articles import page_number, paging
+from myapp.pages.articles import page_number, paging, require_page
 from myapp.users import services as users
 from myapp.users.models import User
 
@@ -38,6 +38,8 @@ def render_profile(username: str, tab: str) -> str:
         listing = articles.list_articles(viewer(), favorited=username, **paging())
     else:
         listing = articles.list_articles(viewer(), author=username, **paging())
+    endpoint = {"favorites": "pages.profile_favorites", "drafts": "pages.profile_drafts"}
+    require_page(listing.total, endpoint.get(tab, "pages.profile"), username=username)
     return render_template(
         "pages/profile.html", profile=profile, tab=tab, listing=listing, page=page_number()
     )

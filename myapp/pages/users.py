@@ -1,17 +1,19 @@
-"""The signed-in user's settings, email switches included."""
+"""The signed-in user's settings, email switches included; exporting and deleting the account."""
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
 from myapp import limits
 from myapp.errors import Conflict, Invalid
-from myapp.forms import load_form
+from myapp.forms import Errors, load_form
 from myapp.pages import bp
 from myapp.users import services as users
+from myapp.users.export import export_data, export_filename
 from myapp.users.models import NOTIFICATION_KINDS
-from myapp.users.schemas import UserUpdateSchema
+from myapp.users.schemas import AccountDeleteSchema, UserUpdateSchema
 
 FIELDS = ("image", "username", "bio", "email")
 # The email switches, by the preference each turns on or off.
@@ -33,14 +35,24 @@ def settings_form(form: Any) -> dict[str, Any]:
     return data
 
 
-def render_settings(form: dict[str, Any], notifications: dict[str, bool], errors: Any) -> str:
+def render_settings(
+    form: dict[str, Any],
+    notifications: dict[str, bool],
+    errors: Any,
+    delete_errors: Errors | None = None,
+) -> str:
     return render_template(
         "pages/settings.html",
         form=form,
         errors=errors,
         switches=SWITCHES,
         notifications=notifications,
+        delete_errors=delete_errors or {},
     )
+
+
+def saved_settings() -> dict[str, Any]:
+    return {field: getattr(current_user, field) or "" for field in FIELDS}
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -48,8 +60,7 @@ def render_settings(form: dict[str, Any], notifications: dict[str, bool], errors
 @login_required
 def settings() -> Any:
     if request.method == "GET":
-        form = {field: getattr(current_user, field) or "" for field in FIELDS}
-        return render_settings(form, current_user.notifications, {})
+        return render_settings(saved_settings(), current_user.notifications, {})
     submitted = settings_form(request.form)
     changes, errors = load_form(UserUpdateSchema(), submitted)
     if changes is not None:
@@ -68,3 +79,37 @@ def settings() -> Any:
     form = {field: request.form.get(field, "") for field in FIELDS}
     notifications = submitted.get("notifications", current_user.notifications)
     return render_settings(form, notifications, errors), 422
+
+
+@bp.get("/settings/export")
+@login_required
+def export() -> Response:
+    """Your data as a JSON file: the same document as ``GET /api/user/export``."""
+    response = current_app.response_class(
+        current_app.json.dumps(export_data(current_user)), mimetype="application/json"
+    )
+    filename = export_filename(current_user)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@limits.password_change
+@login_required
+def delete_account() -> Any:
+    """Delete your account, confirmed by your password; the form is on the settings page."""
+    if request.method == "GET":
+        return redirect(url_for("pages.settings", _anchor="delete-account"))
+    confirmation, errors = load_form(AccountDeleteSchema(), request.form.to_dict())
+    if confirmation is not None:
+        try:
+            users.delete_account(current_user._get_current_object(), confirmation["password"])
+        except Invalid as error:
+            errors = error.messages
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account is deleted.", "info")
+            return redirect(url_for("pages.home"))
+    return render_settings(saved_settings(), current_user.notifications, {}, errors), 422

@@ -4,7 +4,15 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from myapp.schemas import Email, InputSchema, Name, OptionalText, Text, require_valid_text
+from myapp.schemas import (
+    Email,
+    InputSchema,
+    Name,
+    OptionalText,
+    Text,
+    Timestamp,
+    require_valid_text,
+)
 
 USERNAME_RE = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 USERNAME_MESSAGE = (
@@ -128,6 +136,81 @@ class ProfileSchema(Schema):
     bio = fields.String(allow_none=True)
     image = fields.String(allow_none=True)
     following = fields.Boolean()
+
+
+class ProfileDetailSchema(ProfileSchema):
+    """A profile on its own (``GET /api/profiles/<username>``, follow, unfollow, the profile
+    page): RealWorld's fields, then counts and the join date. Profiles embedded as an article's
+    or a comment's author stay ``ProfileSchema``, so lists pay nothing for the counts. Suspended
+    people and what is not listed (drafts, hidden articles) are not counted."""
+
+    followers_count = fields.Integer(data_key="followersCount")
+    following_count = fields.Integer(data_key="followingCount")
+    articles_count = fields.Integer(data_key="articlesCount")
+    created_at = Timestamp(data_key="createdAt")
+
+
+class ExportProfileSchema(Schema):
+    username = fields.String()
+    email = fields.String()
+    bio = fields.String(allow_none=True)
+    image = fields.String(allow_none=True)
+    created_at = Timestamp(data_key="createdAt")
+    notifications = fields.Nested(NotificationsSchema)
+
+
+class ExportArticleSchema(Schema):
+    slug = fields.String()
+    title = fields.String()
+    description = fields.String()
+    body = fields.String()
+    tag_list = fields.List(fields.String(), data_key="tagList")
+    status = fields.String()
+    created_at = Timestamp(data_key="createdAt")
+    updated_at = Timestamp(data_key="updatedAt")
+    publish_at = Timestamp(data_key="publishAt", allow_none=True)
+    hidden_at = Timestamp(data_key="hiddenAt", allow_none=True)
+
+
+class ExportCommentSchema(Schema):
+    id = fields.Integer()
+    article = fields.String()  # the slug of the article it is on
+    body = fields.String()
+    created_at = Timestamp(data_key="createdAt")
+    updated_at = Timestamp(data_key="updatedAt")
+
+
+class ExportSchema(Schema):
+    """Everything an account holds, for its owner to take away (``GET /api/user/export``):
+    the profile with its email settings, every article in every state with its body and tags,
+    every comment with its article's slug, the slugs of the articles favorited, and the
+    usernames followed and following. Never the password hash, nor any token or key."""
+
+    exported_at = Timestamp(data_key="exportedAt")
+    profile = fields.Nested(ExportProfileSchema)
+    articles = fields.List(fields.Nested(ExportArticleSchema))
+    comments = fields.List(fields.Nested(ExportCommentSchema))
+    favorites = fields.List(fields.String())
+    following = fields.List(fields.String())
+    followers = fields.List(fields.String())
+
+
+class AccountDeleteSchema(InputSchema):
+    """Deleting your own account: your password confirms it (the pages' form and the API)."""
+
+    password = fields.String(
+        required=True,
+        error_messages={
+            "required": "can't be blank",
+            "null": "can't be blank",
+            "invalid": "must be a string",
+        },
+        validate=[
+            validate.Length(min=1, error="can't be blank"),
+            validate.Length(max=PASSWORD_MAX, error=f"is too long (maximum is {PASSWORD_MAX})"),
+            require_valid_text,
+        ],
+    )
 
 
 class PasswordResetRequestSchema(InputSchema):

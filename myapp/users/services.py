@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.database import commit_with_retry
@@ -13,7 +13,7 @@ from myapp.models import random_key
 from myapp.notifications import outbox
 from myapp.users.models import ADMIN, MODERATOR, NOTIFICATION_KINDS, User, follows
 from myapp.users.passwords import hash_password, needs_rehash, verify_password
-from myapp.users.queries import PROFILE_BY_USERNAME, ProfileView, profile_view
+from myapp.users.queries import ProfileView, profile_by_username, profile_view
 
 
 def _check_unique(username: str | None, email: str | None, exclude_id: int | None = None) -> None:
@@ -161,7 +161,7 @@ def sign_out_everywhere(user: User) -> None:
 
 def get_profile(username: str, viewer: User | None) -> ProfileView:
     params = {"viewer_id": viewer.id if viewer else 0, "username": username}
-    row = db.session.execute(PROFILE_BY_USERNAME, params).first()
+    row = db.session.execute(profile_by_username(), params).first()
     if row is None:
         raise NotFound("profile", "not found")
     return profile_view(row, row.id)
@@ -194,6 +194,52 @@ def unfollow(viewer: User, username: str) -> ProfileView:
     )
     db.session.commit()
     return get_profile(username, viewer)
+
+
+# --- deleting an account -------------------------------------------------------------------
+
+
+def other_admins_locked(user: User) -> int:
+    """How many admins who can act (not suspended) there are besides ``user``.
+
+    Every admin row is locked first, in id order, so that of two admins demoting (or deleting)
+    each other at once the second waits for the first and then sees it: ``FOR UPDATE`` on
+    PostgreSQL and MariaDB; on SQLite, which has no row locks, a write takes the database's
+    write lock. Moderation's role changes and deletions keep an admin with it too."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(User).where(User.id == user.id).values(role=User.role))
+    query = (
+        select(User.id, User.suspended_at)
+        .where(User.role == ADMIN)
+        .order_by(User.id)
+        .with_for_update()
+    )
+    admins = db.session.execute(query)
+    return sum(1 for row in admins if row.id != user.id and row.suspended_at is None)
+
+
+def remove_user(user: User) -> None:
+    """Delete ``user`` in the caller's transaction. The database cascades to everything that is
+    theirs: their articles with those articles' comments, favorites and reports; their own
+    comments, favorites and follows (both ways); the notifications to or about them and the
+    reports they filed. Counts are computed, so they stay right; the commit replaces the
+    content version, so no cache shows them again."""
+    db.session.execute(delete(User).where(User.id == user.id))
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete your own account and everything it holds, once your password confirms it. The
+    last admin who can act stays: someone must be able to run the site."""
+    if not verify_password(user.password_hash, password):
+        raise Invalid("password", "is wrong")
+    if user.role == ADMIN and other_admins_locked(user) == 0:
+        db.session.rollback()
+        raise Invalid(
+            "account",
+            "is the last admin's: make someone else an admin before you delete it",
+        )
+    remove_user(user)
+    db.session.commit()
 
 
 def list_accounts(role: str | None = None) -> list[User]:

@@ -16,6 +16,10 @@ NEW_USER = {"user": {"username": "new", "email": "new@example.com", "password": 
 # A route without an entry fails test_every_route_has_a_sample, so new routes get covered.
 SAMPLES = {
     ("GET", "/api/articles"): (None, None, 200),
+    ("GET", "/api/user/export"): ("reader", None, 200),
+    ("DELETE", "/api/user"): ("reader", "delete", 204),
+    ("PUT", "/api/articles/<slug>/comments/<comment_id>"): (
+        "reader", {"comment": {"body": "Edited"}}, 200),  # fmt: skip
     ("POST", "/api/articles"): ("reader", NEW_ARTICLE, 201),
     ("GET", "/api/articles/feed"): ("reader", None, 200),
     ("GET", "/api/articles/<slug>"): (None, None, 200),
@@ -72,6 +76,8 @@ def send(client, world, method, path, slash):
     actor, body, expected = SAMPLES[(method, path)]
     if body == "login":
         body = {"user": {"email": world["reader"].email, "password": world["reader"].password}}
+    elif body == "delete":
+        body = {"user": {"password": world["reader"].password}}
     elif body == "reset":
         body = {"token": reset_token(client.application, world["reader"].id),
                 "password": "a-new-password"}  # fmt: skip

@@ -1,5 +1,7 @@
 """HTTP tests for /api/articles/:slug/comments."""
 
+import time
+
 import pytest
 
 from tests.api.assertions import TIMESTAMP, assert_error
@@ -233,3 +235,120 @@ def test_delete_comment_requires_a_token(client, factory):
 
     assert_error(client.delete(f"/api/articles/{slug}/comments/{comment}"), 401, "token")
     assert comment_ids(client, slug) == [comment]
+
+
+# --- PUT /api/articles/:slug/comments/:id (beyond RealWorld) ---------------------------------
+
+
+def edit(client, slug, comment_id, body, headers=None):
+    return client.put(
+        f"/api/articles/{slug}/comments/{comment_id}",
+        json={"comment": {"body": body}},
+        headers=headers,
+    )
+
+
+def test_edit_own_comment(client, factory):
+    author, commenter = factory.user(), factory.user()
+    slug = factory.article(author)
+    created = client.post(
+        f"/api/articles/{slug}/comments",
+        json={"comment": {"body": "Frist"}},
+        headers=commenter.headers,
+    ).get_json()["comment"]
+    assert created["updatedAt"] == created["createdAt"]
+    time.sleep(0.002)  # timestamps have milliseconds
+
+    response = edit(client, slug, created["id"], "  First  ", commenter.headers)
+
+    assert response.status_code == 200
+    comment = response.get_json()["comment"]
+    assert set(comment) == COMMENT_KEYS
+    assert comment["id"] == created["id"] and comment["body"] == "First"
+    assert comment["createdAt"] == created["createdAt"]
+    assert TIMESTAMP.match(comment["updatedAt"])
+    assert comment["updatedAt"] > comment["createdAt"]  # same format and zone: ordered as text
+    assert comment["author"]["username"] == commenter.username
+    (listed,) = client.get(f"/api/articles/{slug}/comments").get_json()["comments"]
+    assert listed == comment
+
+
+def test_edit_someone_elses_comment_is_403(client, factory):
+    author, commenter = factory.user(), factory.user()
+    slug = factory.article(author)
+    comment = factory.comment(commenter, slug, "Mine")
+
+    assert_error(edit(client, slug, comment, "Yours now", author.headers), 403, "comment")
+    (listed,) = client.get(f"/api/articles/{slug}/comments").get_json()["comments"]
+    assert listed["body"] == "Mine"
+
+
+def test_edit_comment_requires_a_token(client, factory):
+    author = factory.user()
+    slug = factory.article(author)
+    comment = factory.comment(author, slug)
+
+    assert_error(edit(client, slug, comment, "Changed"), 401, "token")
+
+
+@pytest.mark.parametrize("where", ["unknown", "another article", "unknown article", "abc"])
+def test_edit_a_comment_not_there_is_404(client, factory, where):
+    author = factory.user()
+    slug, other = factory.article(author), factory.article(author)
+    comment = factory.comment(author, other)
+    path = {
+        "unknown": f"{slug}/comments/999999",
+        "another article": f"{slug}/comments/{comment}",
+        "unknown article": f"no-such-article/comments/{comment}",
+        "abc": f"{slug}/comments/abc",
+    }[where]
+
+    response = client.put(
+        f"/api/articles/{path}", json={"comment": {"body": "Hi"}}, headers=author.headers
+    )
+
+    assert_error(response, 404)
+
+
+def test_edit_someone_elses_hidden_comment_is_404_and_its_author_may_edit_it(client, factory, app):
+    from myapp.moderation import services as moderation
+    from myapp.users import services as users
+
+    author, commenter, mod = factory.user(), factory.user(), factory.user()
+    slug = factory.article(author)
+    comment = factory.comment(commenter, slug, "Rude")
+    with app.app_context():
+        moderation.set_role(None, mod.username, "moderator")
+        moderation.hide_comment(users.get_user(mod.id), comment, "Rude")
+
+    assert_error(edit(client, slug, comment, "Hmm", author.headers), 404, "comment")
+    response = edit(client, slug, comment, "Sorry", commenter.headers)
+    assert response.status_code == 200
+    assert response.get_json()["comment"]["hiddenAt"] is not None  # it stays hidden
+    assert comment_ids(client, slug) == []
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"comment": {"body": ""}},
+        {"comment": {"body": "   "}},
+        {"comment": {"body": "x" * 10_001}},
+        {"comment": {"body": None}},
+        {"comment": {}},
+        {"comment": {"body": 7}},
+    ],
+    ids=["empty", "blank", "too long", "null", "missing", "a number"],
+)
+def test_edit_comment_with_a_bad_body_is_422(client, factory, payload):
+    author = factory.user()
+    slug = factory.article(author)
+    comment = factory.comment(author, slug, "Kept")
+
+    response = client.put(
+        f"/api/articles/{slug}/comments/{comment}", json=payload, headers=author.headers
+    )
+
+    assert_error(response, 422, "body")
+    (listed,) = client.get(f"/api/articles/{slug}/comments").get_json()["comments"]
+    assert listed["body"] == "Kept"

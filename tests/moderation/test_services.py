@@ -376,7 +376,7 @@ def demote_each_other_at_once(app, factory, monkeypatch) -> tuple[int, dict]:
     one = make_staff(app, factory.user("one"), "admin")
     two = make_staff(app, factory.user("two"), "admin")
     checked = {one.username: threading.Event(), two.username: threading.Event()}
-    original = moderation._other_admins_locked
+    original = users.other_admins_locked
 
     def held_back(user):
         count = original(user)
@@ -385,7 +385,7 @@ def demote_each_other_at_once(app, factory, monkeypatch) -> tuple[int, dict]:
         checked[other.username].wait(timeout=1)
         return count
 
-    monkeypatch.setattr(moderation, "_other_admins_locked", held_back)
+    monkeypatch.setattr(users, "other_admins_locked", held_back)
     outcomes = {}
 
     def demote(actor, other):

@@ -56,8 +56,22 @@ class TestHome:
         assert titles(second) == ["Article number 2", "Article number 1", "Article number 0"]
         assert 'href="/?page=2"' in text(first)
         assert 'aria-current="page" class="current">2<' in text(second)
-        assert pages.get("/?page=999").status_code == 200
         assert pages.get("/?page=abc").status_code == 200
+
+    def test_a_page_past_the_end_is_a_404_that_links_to_the_last(self, app, pages, factory):
+        author = factory.user()
+        for n in range(app.config["PAGE_SIZE"] + 1):
+            factory.article(author, title=f"Article number {n}", tag_list=["python"])
+        past = pages.get("/?tag=python&page=999")
+        assert past.status_code == 404
+        assert "There is no page 999 here: this list has 2 pages." in text(past)
+        assert 'href="/?page=2&amp;tag=python">Go to page 2</a>' in text(past)
+        assert pages.get("/?tag=python&page=2").status_code == 200
+        # An empty list has its first page, which says it is empty, and no other.
+        assert pages.get("/?tag=nothing").status_code == 200
+        empty = pages.get("/?tag=nothing&page=2")
+        assert empty.status_code == 404
+        assert 'href="/?tag=nothing">Go to the first page</a>' in text(empty)
 
     @pytest.mark.parametrize(
         "query", ["endpoint=x", "_method=POST", "_external=1&_scheme=javascript", "_anchor=x"]
@@ -199,16 +213,26 @@ class TestActions:
         response = pages.post(f"/article/{slug}/favorite", {"next": f"/article/{slug}"})
         assert response.location == f"/login?next=/article/{slug}"
 
-    def test_delete_by_author(self, pages, factory):
+    def test_delete_asks_first_then_deletes(self, pages, factory):
         author = factory.user()
-        slug = factory.article(author)
+        slug = factory.article(author, title="Going away", description="Soon gone")
         pages.login(author)
-        response = pages.post(f"/article/{slug}/delete")
+        asked = pages.post(f"/article/{slug}/delete")  # the first step: what a click sends
+        assert asked.status_code == 200
+        page = text(asked)
+        assert "Delete “Going away” for good?" in page and "Soon gone" in page
+        assert f'action="/article/{slug}/delete"' in page
+        assert '<input type="hidden" name="confirm" value="yes">' in page
+        assert f'href="/article/{slug}">Cancel</a>' in page
+        assert pages.get(f"/article/{slug}").status_code == 200  # nothing deleted yet
+        response = pages.post(f"/article/{slug}/delete", {"confirm": "yes"})
         assert response.location == "/"
         assert pages.get(f"/article/{slug}").status_code == 404
 
-    def test_delete_by_another_is_refused(self, pages, factory):
+    @pytest.mark.parametrize("confirm", [None, "yes"])
+    def test_delete_by_another_is_refused(self, pages, factory, confirm):
         slug = factory.article(factory.user())
         pages.login(factory.user())
-        assert pages.post(f"/article/{slug}/delete").status_code == 403
+        data = {"confirm": confirm} if confirm else {}
+        assert pages.post(f"/article/{slug}/delete", data).status_code == 403
         assert pages.get(f"/article/{slug}").status_code == 200

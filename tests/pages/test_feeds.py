@@ -286,7 +286,7 @@ class TestSitemaps:
 
 
 class TestRobots:
-    def test_robots_keep_crawlers_from_personal_pages_and_the_api_and_name_the_sitemap(self, app, client):
+    def test_robots_keep_crawlers_from_private_pages_and_name_the_sitemap(self, app, client):
         response = client.get("/robots.txt")
         assert response.status_code == 200 and response.mimetype == "text/plain"
         lines = text(response).splitlines()

@@ -11,7 +11,9 @@ def text(response) -> str:
 
 def result_titles(response) -> list[str]:
     found = re.findall(
-        r'<article class="article-preview search-result"[^>]*>.*?<h2>(.*?)</h2>', text(response), re.S
+        r'<article class="article-preview search-result"[^>]*>.*?<h2>(.*?)</h2>',
+        text(response),
+        re.S,
     )
     return [re.sub(r"</?mark>", "", title) for title in found]
 

@@ -8,9 +8,10 @@ reading an article never renders anything.
 Fenced code blocks in one of ``HIGHLIGHTED``'s languages are highlighted by Pygments into
 ``<span class="k">`` and the like (coloured at the end of ``static/style.css``); any other
 language, or none, is plain escaped code: no guessing, which is slow. The sanitizer lets
-through only the classes the highlighter and the renderer make. Every ``<pre>`` and table scroller gets
-``tabindex="0"``, so a keyboard can scroll it (axe's ``scrollable-region-focusable``); the
-sanitizer sets those attributes itself, so no body can set other values.
+through only the classes the highlighter and the renderer make. Every ``<pre>`` and table
+scroller gets ``tabindex="0"``, so a keyboard can scroll it (axe's
+``scrollable-region-focusable``); the sanitizer sets those attributes itself, so no body can
+set other values.
 
 Rendering is bounded: markdown-it's cost grows faster than the text for a few shapes (thousands
 of ``[`` in one paragraph, tens of thousands of emphasis markers or table cells), so a body with

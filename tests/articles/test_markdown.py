@@ -49,18 +49,22 @@ CORPUS = {
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_each_write_answers_within_a_second_or_is_refused(client, factory, name):
+def test_each_write_is_bounded_or_refused(client, factory, name):
+    """Each shape is saved or refused with a reason, and never runs away. The bound is this
+    process's CPU time, which other work on the machine does not inflate, and it is a guard
+    against super-linear blow-ups (minutes, for some lexers and parsers), not a speed target:
+    the speed of the worst accepted body is a row of ``make bench``."""
     account = factory.user()
     body = CORPUS[name][:LIMIT]
     article = {"title": name, "description": "pathological", "body": body}
-    started = time.perf_counter()
+    started = time.process_time()
     response = client.post("/api/articles", json={"article": article}, headers=account.headers)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert response.status_code in (201, 422), response.get_data(as_text=True)[:200]
     if response.status_code == 422:
         [message] = response.json["errors"]["body"]
         assert "at most" in message
-    assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
+    assert elapsed < 3.0, f"{name}: {elapsed:.2f} s of CPU"
 
 
 def test_the_reviewed_body_is_refused_with_a_clear_message(client, factory):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import gunicorn, server_env
+from bench.run import gunicorn, server_env, write_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -196,17 +196,6 @@ def table(results: list[Result], versions: str) -> str:
     return "\n".join(lines)
 
 
-def write_docs(section: str) -> None:
-    start, end = "<!-- lighthouse -->", "<!-- /lighthouse -->"
-    text = DOCS.read_text()
-    block = f"{start}\n{section}\n{end}"
-    if start in text:
-        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOCS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -247,7 +236,7 @@ def main() -> None:
 
     section = table(results, versions)
     if args.write:
-        write_docs(section)
+        write_docs("lighthouse", section, DOCS)
         print(f"written to {DOCS.relative_to(ROOT)}")
     low = [
         f"{r.target.name} ({r.preset}) {key} {r.scores[key]}"

@@ -432,15 +432,16 @@ def compression_cost(results: list[Result]) -> list[str]:
     return lines
 
 
-def write_docs(label: str, section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    start, end = f"<!-- bench:{label} -->", f"<!-- /bench:{label} -->"
+def write_docs(label: str, section: str, docs: Path = DOCS) -> None:
+    """Put ``section`` between the ``<!-- label -->`` markers of ``docs``, or at its end."""
+    text = docs.read_text() if docs.exists() else "# Benchmarks\n"
+    start, end = f"<!-- {label} -->", f"<!-- /{label} -->"
     block = f"{start}\n{section}\n{end}"
     if start in text:
         text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
-    DOCS.write_text(text)
+    docs.write_text(text)
 
 
 def main() -> None:
@@ -505,7 +506,7 @@ def main() -> None:
     section = table(label, results, reference, rss, args)
     print("\n" + section)
     if not args.no_docs:
-        write_docs(f"{label} {args.articles}", section)
+        write_docs(f"bench:{label} {args.articles}", section)
         print(f"written to {DOCS.relative_to(ROOT)}")
     shutil.rmtree(workdir, ignore_errors=True)
 

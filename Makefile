@@ -57,6 +57,7 @@ clean:
 
 ## bench: wrk against gunicorn on a fresh database; writes docs/benchmarks.md (see bench/run.py)
 ##   make bench BENCH_ARGS="--database-url postgresql://postgres@127.0.0.1/test --redis-url redis://127.0.0.1:6379/0"
+##   add --scale 2,4,8 to the PostgreSQL + Redis line: a few rows at each gunicorn worker count
 bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "make bench needs wrk: apt-get install wrk"; exit 1; }

@@ -1,17 +1,25 @@
 """``make bench``: Conduit under gunicorn against a bare-Flask ceiling, measured with wrk.
 
     python -m bench.run [--articles 200] [--database-url URL] [--redis-url URL] [--duration 10]
+                        [--only TEXT] [--no-docs] [--scale 2,4,8]
 
 Builds a fresh database with the fixed dataset (bench/dataset.py), starts the app with the
 production gunicorn config, warms up, runs ``wrk -t1 -c16 -d10s --latency`` against each
 endpoint, then against bench/reference.py under the same config, and prints a table (req/s, p50,
-p99, SQL statements per request, fraction of the reference), which it also writes into
-docs/benchmarks.md. SQLite with the in-process cache by default; PostgreSQL + Redis when given.
+p99, p99/p50, SQL statements per request, Redis commands per request when Redis is used,
+fraction of the reference, issue 15's target), which it also writes into docs/benchmarks.md.
+SQLite with the in-process cache by default; PostgreSQL + Redis when given.
+
+``--scale 2,4,8`` (PostgreSQL + Redis only) measures instead a few rows and the reference at each
+of those gunicorn worker counts, and what each kind of request costs the database and Redis per
+1,000 requests per second.
 """
 
 import argparse
 import contextlib
+import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -22,7 +30,9 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789"
@@ -40,6 +50,7 @@ class Endpoint:
     phase: str = "cached"  # "cached": production config; "uncached": the cache turned off
     connections: int = 16
     encoding: str = ""  # the Accept-Encoding sent: "" asks for the body as it is
+    conditional: bool = False  # sends If-None-Match with the ETag the server sent (expects 304)
 
 
 @dataclass
@@ -50,35 +61,67 @@ class Result:
     p99_ms: float
     errors: int
     timeouts: int = 0  # requests wrk gave up on after 2 s: not in the latencies
+    requests: int = 0  # how many wrk made
     queries: int | None = None
+    redis_commands: float | None = None  # per request, when Redis is used
     fraction: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Run:
+    """What every wrk run needs: the reader's credentials, how long, where, and Redis if used."""
+
+    token: str
+    cookie: str
+    duration: int
+    workdir: Path
+    redis_client: redis.Redis | None = None
+
+
+@dataclass
+class ScalePoint:
+    """One worker count of a scale-out run: the reference and the rows at that count."""
+
+    workers: int
+    reference: Result
+    results: list[Result]
+    rss: list[float]
+
+
+# Issue 15's goals ("Performance, round two"), as fractions of the reference in the same run.
 LIST, SINGLE, CACHED, HTML, SEARCH = (
-    ("uncached signed-in list", 0.15),
-    ("uncached single reads", 0.35),
-    ("cached anonymous reads", 0.6),
+    ("signed-in lists", 0.3),
+    ("signed-in single reads", 0.5),
+    ("cached anonymous reads", 0.9),
     ("HTML pages, signed in", 0.3),
-    # Issue 12's goal is a p50 under 3 times the signed-in list's (see search_cost): a third
-    # of the list's fraction.
+    # Issue 12's own: its real goal is a p50 under 3 times the signed-in list's (search_cost).
     ("search, signed in", 0.05),
 )
+MAX_TAIL = 3  # p99 at most this many times p50, on every row
+MAX_WORKER_MB = 120  # RSS of each gunicorn worker
+MIN_LOGINS = 40  # POST /api/users/login per second
+
+ANONYMOUS_LIST = "GET /api/articles (anonymous, cached)"
 SIGNED_IN_LIST = "GET /api/articles (signed in)"
+SIGNED_IN_ARTICLE = "GET /api/articles/:slug (signed in)"
+SIGNED_IN_HOME = "GET / (signed in)"
+SEARCH_NAME = "GET /api/articles?q= (search, signed in)"
 # Text compression (Flask-Compress): each row below against the same request without it.
 COMPRESSED = {
-    "GET /api/articles (anonymous, cached, br)": "GET /api/articles (anonymous, cached)",
-    "GET /api/articles (anonymous, cached, gzip)": "GET /api/articles (anonymous, cached)",
-    "GET / (signed in, br)": "GET / (signed in)",
-    "GET / (signed in, gzip)": "GET / (signed in)",
+    "GET /api/articles (anonymous, cached, br)": ANONYMOUS_LIST,
+    "GET /api/articles (anonymous, cached, gzip)": ANONYMOUS_LIST,
+    "GET / (signed in, br)": SIGNED_IN_HOME,
+    "GET / (signed in, gzip)": SIGNED_IN_HOME,
 }
-SEARCH_NAME = "GET /api/articles?q= (search, signed in)"
+# What --scale measures at each worker count.
+SCALE_ROWS = (ANONYMOUS_LIST, SIGNED_IN_LIST, SIGNED_IN_ARTICLE, SIGNED_IN_HOME)
 
 
 def endpoints(data) -> list[Endpoint]:
     login = f'{{"user": {{"email": "{data.reader_email}", "password": "bench-password"}}}}'
     return [
-        Endpoint("GET /api/articles (anonymous, cached)", "/api/articles", target=CACHED),
+        Endpoint(ANONYMOUS_LIST, "/api/articles", target=CACHED),
         Endpoint(SIGNED_IN_LIST, "/api/articles", "token", LIST),
         Endpoint(SEARCH_NAME, f"/api/articles?q={quote(data.search)}", "token", SEARCH),
         Endpoint("GET /api/articles?tag=", f"/api/articles?tag={data.tag}", "token", LIST),
@@ -92,9 +135,7 @@ def endpoints(data) -> list[Endpoint]:
             f"/api/articles/{data.hot_slug}",
             target=CACHED,
         ),
-        Endpoint(
-            "GET /api/articles/:slug (signed in)", f"/api/articles/{data.hot_slug}", "token", SINGLE
-        ),
+        Endpoint(SIGNED_IN_ARTICLE, f"/api/articles/{data.hot_slug}", "token", SINGLE),
         Endpoint(
             "GET /api/articles/:slug/comments",
             f"/api/articles/{data.hot_slug}/comments",
@@ -103,13 +144,27 @@ def endpoints(data) -> list[Endpoint]:
         ),
         Endpoint("GET /api/profiles/:username", f"/api/profiles/{data.author}", "token", SINGLE),
         Endpoint("GET /api/tags (cached)", "/api/tags", target=CACHED),
+        # The pages a visitor without a session sees, and a browser revalidating the list.
+        Endpoint("GET / (anonymous, cached)", "/", target=CACHED),
+        Endpoint(
+            "GET /article/:slug (anonymous, cached)", f"/article/{data.hot_slug}", target=CACHED
+        ),
+        Endpoint(
+            "GET /profile/:username (anonymous, cached)", f"/profile/{data.author}", target=CACHED
+        ),
+        Endpoint(
+            "GET /api/articles (anonymous, If-None-Match)",
+            "/api/articles",
+            target=CACHED,
+            conditional=True,
+        ),
         *(
             Endpoint(f"GET /api/articles (anonymous, cached, {e})", "/api/articles", encoding=e)
             for e in ("br", "gzip")
         ),
         *(Endpoint(f"GET / (signed in, {e})", "/", "cookie", encoding=e) for e in ("br", "gzip")),
         Endpoint("POST /api/users/login", "/api/users/login", method="POST", body=login),
-        Endpoint("GET / (signed in)", "/", "cookie", HTML),
+        Endpoint(SIGNED_IN_HOME, "/", "cookie", HTML),
         Endpoint("GET /article/:slug (signed in)", f"/article/{data.hot_slug}", "cookie", HTML),
         Endpoint("GET /profile/:username (signed in)", f"/profile/{data.author}", "cookie"),
         Endpoint("GET /api/articles (anonymous, uncached)", "/api/articles", phase="uncached"),
@@ -118,7 +173,7 @@ def endpoints(data) -> list[Endpoint]:
             f"/api/articles/{data.hot_slug}",
             phase="uncached",
         ),
-        Endpoint("GET /api/tags (uncached)", "/api/tags", target=SINGLE, phase="uncached"),
+        Endpoint("GET /api/tags (uncached)", "/api/tags", phase="uncached"),
         # The costliest body the Markdown limits accept (myapp/articles/markdown.py): rendered
         # on every write, never on a read.
         Endpoint(
@@ -216,6 +271,7 @@ def prepare(database_url: str, redis_url: str | None, articles: int):
         session["_fresh"] = True
     client.get("/")
     cookie = client.get_cookie("session").value
+    visitor = app.test_client(use_cookies=False)  # sends what an endpoint says, as wrk does
 
     counts: dict[str, int] = {}
     statements: list[str] = []
@@ -224,16 +280,20 @@ def prepare(database_url: str, redis_url: str | None, articles: int):
     for endpoint in endpoints(data):
         if endpoint.phase == "uncached":
             continue  # measured below with the cache off; same statements as a cache miss
+        headers = auth_headers(endpoint, token, cookie)
         request = {
             "path": endpoint.path,
             "method": endpoint.method,
             "data": endpoint.body or None,
-            "headers": auth_headers(endpoint, token, cookie),
+            "headers": headers,
         }
-        client.open(**request)  # warm: the cached reads are then served from the cache
+        first = visitor.open(**request)  # warm: the cached reads are then served from the cache
+        if endpoint.conditional and "ETag" in first.headers:
+            headers["If-None-Match"] = first.headers["ETag"]
         statements.clear()
-        response = client.open(**request)
-        assert response.status_code == 200, (endpoint.name, response.status_code)
+        response = visitor.open(**request)
+        expected = {200, 304} if endpoint.conditional else {200}
+        assert response.status_code in expected, (endpoint.name, response.status_code)
         counts[endpoint.name] = len(statements)
         if endpoint.name == SEARCH_NAME:  # an empty search would measure nothing
             matches = response.json["articlesCount"]
@@ -329,22 +389,87 @@ def wrk(url: str, endpoint: Endpoint | None, headers: dict, duration: int, workd
         latency("99"),
         int(errors.group(1)) if errors else 0,
         int(timeouts.group(1)) if timeouts else 0,
+        requests=int(re.search(r"(\d+) requests in", out).group(1)),
     )
 
 
-def measure(
-    base: str, items: list[Endpoint], token: str, cookie: str, duration: int, workdir: Path
-):
+def redis_calls(client: redis.Redis) -> int:
+    """Commands the Redis server has run since it started, every client's (INFO commandstats)."""
+    return sum(stat["calls"] for stat in client.info("commandstats").values())
+
+
+def revalidate(url: str, headers: dict[str, str]) -> list[str]:
+    """Add the ETag the server sends for ``url`` as If-None-Match to ``headers``, as a browser
+    revalidating would; return what the table should say when that does not give a 304."""
+    status, etag = fetch(url, headers)
+    if etag is None:
+        return [f"no ETag sent (answered {status}): the plain request"]
+    headers["If-None-Match"] = etag
+    status, _ = fetch(url, headers)
+    return [] if status == 304 else [f"answered {status} with If-None-Match, not 304"]
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[int, str | None]:
+    """One GET sending only ``headers`` (urllib would add Accept-Encoding, which wrk does not
+    send and the response cache keys on): the status and the ETag."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=10)
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.putrequest("GET", target, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("ETag")
+    finally:
+        connection.close()
+
+
+def measure_one(base: str, endpoint: Endpoint, run: Run) -> Result:
+    """Warm up for 2 s, then measure; Redis commands are counted around the measured run only."""
+    headers = auth_headers(endpoint, run.token, run.cookie)
+    notes = revalidate(base + endpoint.path, headers) if endpoint.conditional else []
+    wrk(base + endpoint.path, endpoint, headers, 2, run.workdir)  # warm-up
+    before = redis_calls(run.redis_client) if run.redis_client else 0
+    result = wrk(base + endpoint.path, endpoint, headers, run.duration, run.workdir)
+    if run.redis_client and result.requests:
+        # Less one: the INFO that took the first count is in the second.
+        result.redis_commands = (redis_calls(run.redis_client) - before - 1) / result.requests
+    result.notes += notes
+    return result
+
+
+def measure(base: str, items: list[Endpoint], run: Run) -> list[Result]:
     results = []
     for endpoint in items:
-        headers = auth_headers(endpoint, token, cookie)
-        wrk(base + endpoint.path, endpoint, headers, 2, workdir)  # warm-up
-        result = wrk(base + endpoint.path, endpoint, headers, duration, workdir)
+        result = measure_one(base, endpoint, run)
+        notes = "".join(f" ({note})" for note in result.notes)
         print(
-            f"  {endpoint.name:48} {result.rps:9.1f} req/s  p50 {result.p50_ms:7.2f} ms", flush=True
+            f"  {endpoint.name:48} {result.rps:9.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
+            f"p99 {result.p99_ms:7.2f} ms{notes}",
+            flush=True,
         )
         results.append(result)
     return results
+
+
+def measure_reference(env: dict, body_bytes: int, run: Run) -> Result:
+    """Bare Flask under the same gunicorn config and environment, warmed up like every row."""
+    reference_env = env | {"BENCH_BODY_BYTES": str(body_bytes)}
+    with gunicorn("bench.reference:app", reference_env, run.workdir) as (base, _):
+        wrk(base + "/", None, {}, 2, run.workdir)
+        reference = wrk(base + "/", None, {}, run.duration, run.workdir)
+    print(f"  reference {reference.rps:.1f} req/s", flush=True)
+    return reference
+
+
+def against(reference: Result, results: list[Result], counts: dict[str, int]) -> None:
+    """Each result's fraction of the reference and its SQL statements (counted in-process)."""
+    for result in results:
+        result.queries = counts.get(result.endpoint.name)
+        result.fraction = result.rps / reference.rps
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -352,14 +477,35 @@ def measure(
 
 def verdict(result: Result) -> str:
     if result.endpoint.name.startswith("POST /api/users/login"):
-        return "✅" if result.rps >= 40 else "❌ below 40/s"
+        return "✅" if result.rps >= MIN_LOGINS else f"❌ below {MIN_LOGINS}/s"
     if not result.endpoint.target or result.fraction is None:
         return ""
     group, minimum = result.endpoint.target
     return f"{'✅' if result.fraction >= minimum else '❌'} ≥ {minimum} ({group})"
 
 
+def tail(result: Result) -> str:
+    """p99 over p50, marked when over issue 15's bound."""
+    ratio = result.p99_ms / result.p50_ms
+    if math.isnan(ratio):  # every request timed out
+        return "–"
+    return f"{ratio:.1f}" + (" ❌" if ratio > MAX_TAIL else "")
+
+
+def memory_mark(rss: list[float]) -> str:
+    """Whether every worker's RSS (MB) is under issue 15's bound."""
+    return "✅" if rss and max(rss) < MAX_WORKER_MB else "❌"
+
+
+def memory(rss: list[float]) -> str:
+    """The memory line's figures and verdict."""
+    if not rss:
+        return "no worker found ❌"
+    return f"{', '.join(map(str, rss))} {memory_mark(rss)} (goal < {MAX_WORKER_MB} MB each)"
+
+
 def table(label: str, results: list[Result], reference: Result, rss: list[float], args) -> str:
+    redis_column = bool(args.redis_url)
     lines = [
         f"### {label}: {args.articles} articles, {time.strftime('%Y-%m-%d')}"
         + (f" (`--only '{args.only}'`)" if args.only else ""),
@@ -368,22 +514,79 @@ def table(label: str, results: list[Result], reference: Result, rss: list[float]
         f"**{reference.rps:.0f} req/s**, p50 {reference.p50_ms} ms, p99 {reference.p99_ms} ms. "
         f"`wrk -t1 -c16 -d{args.duration}s`; {os.cpu_count()} CPUs; gunicorn workers: {len(rss)}.",
         "",
-        "| endpoint | req/s | p50 ms | p99 ms | SQL / request | × reference | target |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | SQL / request | "
+        + ("Redis / request | " if redis_column else "")
+        + "× reference | target |",
+        "|---|---:|---:|---:|---:|---:|" + ("---:|" if redis_column else "") + "---:|---|",
     ]
     for r in results:
         queries = "–" if r.queries is None else str(r.queries)
-        errors = f" ({r.errors} errors)" if r.errors else ""
-        errors += f" ({r.timeouts} timed out after 2 s)" if r.timeouts else ""
+        redis_cell = "–" if r.redis_commands is None else f"{r.redis_commands:.2f}"
+        notes = f" ({r.errors} errors)" if r.errors else ""
+        notes += f" ({r.timeouts} timed out after 2 s)" if r.timeouts else ""
+        notes += "".join(f" ({note})" for note in r.notes)
         lines.append(
-            f"| {r.endpoint.name}{errors} | {r.rps:.0f} | {r.p50_ms} | {r.p99_ms} | {queries} "
-            f"| {r.fraction:.2f} | {verdict(r)} |"
+            f"| {r.endpoint.name}{notes} | {r.rps:.0f} | {r.p50_ms} | {r.p99_ms} | {tail(r)} "
+            f"| {queries} | "
+            + (f"{redis_cell} | " if redis_column else "")
+            + f"{r.fraction:.2f} | {verdict(r)} |"
         )
     lines += search_cost(results, args)
     lines += notification_cost(results)
     lines += compression_cost(results)
-    lines += ["", f"Worker memory after the run (RSS, MB): {', '.join(map(str, rss))}.", ""]
+    lines += ["", f"Worker memory after the run (RSS, MB): {memory(rss)}.", ""]
     return "\n".join(lines)
+
+
+def scale_table(label: str, points: list[ScalePoint], args) -> str:
+    """Workers across, rows down: req/s and the fraction of the reference at the same count;
+    then each row's load on PostgreSQL and Redis per 1,000 requests per second."""
+    counts = " | ".join(f"{p.workers} workers" for p in points)
+    lines = [
+        f"### {label}, scale-out: {args.articles} articles, {time.strftime('%Y-%m-%d')}"
+        + (f" (`--only '{args.only}'`)" if args.only else ""),
+        "",
+        f"req/s (× the reference at the same worker count). `WEB_CONCURRENCY` = "
+        f"{', '.join(map(str, args.scale))}"
+        f"; `wrk -t1 -c16 -d{args.duration}s`; {os.cpu_count()} CPUs.",
+        "",
+        f"| endpoint | {counts} |",
+        "|---|" + "---:|" * len(points),
+        "| reference (bare Flask) | " + " | ".join(f"{p.reference.rps:.0f}" for p in points) + " |",
+    ]
+    for index, result in enumerate(points[0].results):
+        cells = [p.results[index] for p in points]
+        lines.append(
+            f"| {result.endpoint.name} | "
+            + " | ".join(f"{r.rps:.0f} ({r.fraction:.2f})" for r in cells)
+            + " |"
+        )
+    lines.append(
+        f"| worker RSS, largest (MB; goal < {MAX_WORKER_MB}) | "
+        + " | ".join(f"{max(p.rss, default=0)} {memory_mark(p.rss)}" for p in points)
+        + " |"
+    )
+    lines += load_table(points)
+    return "\n".join(lines) + "\n"
+
+
+def load_table(points: list[ScalePoint]) -> list[str]:
+    """For a sizing table: SQL statements (counted in-process) and Redis commands (INFO
+    commandstats around each run, averaged over the worker counts) per 1,000 req/s."""
+    lines = [
+        "",
+        "Load per 1,000 requests per second of each kind:",
+        "",
+        "| endpoint | SQL statements/s | Redis commands/s |",
+        "|---|---:|---:|",
+    ]
+    for index, result in enumerate(points[0].results):
+        per_request = [p.results[index].redis_commands for p in points]
+        per_request = [n for n in per_request if n is not None]
+        sql = "–" if result.queries is None else f"{result.queries * 1000:,}"
+        redis_load = f"{1000 * sum(per_request) / len(per_request):,.0f}" if per_request else "–"
+        lines.append(f"| {result.endpoint.name} | {sql} | {redis_load} |")
+    return lines
 
 
 def search_cost(results: list[Result], args) -> list[str]:
@@ -444,7 +647,18 @@ def write_docs(label: str, section: str, docs: Path = DOCS) -> None:
     docs.write_text(text)
 
 
-def main() -> None:
+def worker_counts(text: str) -> list[int]:
+    """``--scale``'s value: gunicorn worker counts, separated by commas."""
+    try:
+        counts = [int(n) for n in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"worker counts such as 2,4,8, not {text!r}") from None
+    if min(counts) < 1:
+        raise argparse.ArgumentTypeError("each worker count must be at least 1")
+    return counts
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
@@ -455,58 +669,93 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", help="measure only endpoints whose name contains this")
     parser.add_argument(
+        "--scale",
+        type=worker_counts,
+        metavar="2,4,8",
+        help="measure how a few rows grow with these gunicorn worker counts (PostgreSQL + Redis)",
+    )
+    parser.add_argument(
         "--no-docs", action="store_true", help="print, don't write docs/benchmarks.md"
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
+    if args.scale:
+        postgres = (args.database_url or "").startswith("postgres")
+        if not (postgres and args.redis_url):
+            raise SystemExit(
+                "--scale measures the multi-worker deployment: PostgreSQL and Redis, so give "
+                "--database-url postgresql+psycopg://... and --redis-url redis://... "
+                "(or BENCH_DATABASE_URL and BENCH_REDIS_URL)"
+            )
+    return args
 
+
+def chosen(data, args, names: tuple[str, ...] | None = None) -> list[Endpoint]:
+    """The endpoints to measure: ``names`` if given, narrowed by ``--only``."""
+    return [
+        e
+        for e in endpoints(data)
+        if (names is None or e.name in names) and (not args.only or args.only in e.name)
+    ]
+
+
+def every_row(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[str, str]:
+    """The full table: the production config, then the cache turned off, then the reference."""
+    items = chosen(data, args)
+    print("Conduit, production config:", flush=True)
+    with gunicorn("wsgi:app", env, run.workdir) as (base, pid):
+        results = measure(base, [e for e in items if e.phase == "cached"], run)
+        rss = worker_rss_mb(pid)
+    if uncached := [e for e in items if e.phase == "uncached"]:
+        print("Conduit, cache off:", flush=True)
+        with gunicorn("wsgi:app", env | {"CACHE_TYPE": "NullCache"}, run.workdir) as (base, _):
+            results += measure(base, uncached, run)
+    print("Reference app:", flush=True)
+    reference = measure_reference(env, args.list_bytes, run)
+    against(reference, results, counts)
+    return f"bench:{args.label} {args.articles}", table(args.label, results, reference, rss, args)
+
+
+def scale_out(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[str, str]:
+    """SCALE_ROWS and the reference at each worker count of ``--scale``."""
+    items = chosen(data, args, SCALE_ROWS)
+    points = []
+    for workers in args.scale:
+        print(f"{workers} workers:", flush=True)
+        workers_env = env | {"WEB_CONCURRENCY": str(workers)}
+        with gunicorn("wsgi:app", workers_env, run.workdir) as (base, pid):
+            results = measure(base, items, run)
+            rss = worker_rss_mb(pid)
+        reference = measure_reference(workers_env, args.list_bytes, run)
+        against(reference, results, counts)
+        points.append(ScalePoint(workers, reference, results, rss))
+    return f"bench:{args.label} scale-out {args.articles}", scale_table(args.label, points, args)
+
+
+def main() -> None:
+    args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="conduit-bench-"))
     database_url = fresh_database(args.database_url, workdir)
-    label = ("PostgreSQL" if "postgres" in database_url else "SQLite") + (
+    args.label = ("PostgreSQL" if "postgres" in database_url else "SQLite") + (
         " + Redis" if args.redis_url else " + in-process cache"
     )
     print(
-        f"{label}: building {args.articles} articles in {database_url.split('@')[-1]} ...",
+        f"{args.label}: building {args.articles} articles in {database_url.split('@')[-1]} ...",
         flush=True,
     )
     data, token, cookie, counts, args.list_bytes, args.search_matches = prepare(
         database_url, args.redis_url, args.articles
     )
     args.search = data.search
-    chosen = [e for e in endpoints(data) if not args.only or args.only in e.name]
-
-    results: list[Result] = []
+    redis_client = redis.Redis.from_url(args.redis_url) if args.redis_url else None
+    run = Run(token, cookie, args.duration, workdir, redis_client)
     env = server_env(database_url, args.redis_url, args.port, workdir) | {"LOG_LEVEL": "INFO"}
-    print("Conduit, production config:", flush=True)
-    with gunicorn("wsgi:app", env, workdir) as (base, pid):
-        results += measure(
-            base, [e for e in chosen if e.phase == "cached"], token, cookie, args.duration, workdir
-        )
-        rss = worker_rss_mb(pid)
-    print("Conduit, cache off:", flush=True)
-    with gunicorn("wsgi:app", env | {"CACHE_TYPE": "NullCache"}, workdir) as (base, _):
-        results += measure(
-            base,
-            [e for e in chosen if e.phase == "uncached"],
-            token,
-            cookie,
-            args.duration,
-            workdir,
-        )
-    print("Reference app:", flush=True)
-    ref_env = env | {"BENCH_BODY_BYTES": str(args.list_bytes)}
-    with gunicorn("bench.reference:app", ref_env, workdir) as (base, _):
-        reference = wrk(base + "/", None, {}, args.duration, workdir)
-        print(f"  reference {reference.rps:.1f} req/s", flush=True)
 
-    for result in results:
-        result.queries = counts.get(result.endpoint.name)
-        result.fraction = result.rps / reference.rps
-    section = table(label, results, reference, rss, args)
+    marker, section = (scale_out if args.scale else every_row)(data, args, env, run, counts)
     print("\n" + section)
     if not args.no_docs:
-        write_docs(f"bench:{label} {args.articles}", section)
+        write_docs(marker, section)
         print(f"written to {DOCS.relative_to(ROOT)}")
     shutil.rmtree(workdir, ignore_errors=True)
 

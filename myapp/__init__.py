@@ -5,13 +5,13 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from myapp import caching
+from myapp import caching, response_cache
 from myapp.application import Conduit, is_api_request, trust_only_the_scheme_seen
 from myapp.config import load_config
 from myapp.errors import DomainError
@@ -38,10 +38,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # "/api//user" is a 404, not a redirect to a URL built from the Host header.
     app.url_map.merge_slashes = False
 
-    register_proxies(app)
     register_monitoring(app)
     register_extensions(app)
-    register_request_hooks(app)
+    response_cache.init_app(app)  # around the app, inside the proxy fixes
+    register_proxies(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -171,16 +171,6 @@ def register_errorhandlers(app: Flask) -> None:
     # connections before use (not on SQLite), so service resumes by itself when it is back.
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
-
-
-def register_request_hooks(app: Flask) -> None:
-    app.before_request(refuse_nul_characters)
-
-
-def refuse_nul_characters() -> None:
-    """No real URL holds a NUL character, and no database stores one in text: refuse it early."""
-    if "\x00" in request.path or "%00" in request.query_string.decode("latin-1"):
-        abort(400, "may not contain NUL characters")
 
 
 def register_commands(app: Flask) -> None:

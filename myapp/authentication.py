@@ -1,7 +1,9 @@
 """How a request is authenticated: by the session cookie on pages, by a token on the API.
 
 One Flask-Login manager serves both. API requests get an empty session that is never saved,
-so a cookie alone can never authorize an API call, and the API never sets a cookie.
+so a cookie alone can never authorize an API call, and the API never sets a cookie. The user comes
+from ``myapp/users/viewers.py`` (cached under the content version); the keys and the suspension
+are checked here on every request, against the row as it is now.
 """
 
 import hmac
@@ -14,8 +16,8 @@ from werkzeug.exceptions import Unauthorized
 from myapp.application import is_api_request
 from myapp.errors import AccountSuspended
 from myapp.users.models import User
-from myapp.users.services import get_user
 from myapp.users.tokens import MAX_ID, issue_token, read_token
+from myapp.users.viewers import load_viewer
 
 TOKEN_SCHEMES = {"token", "bearer"}
 
@@ -55,7 +57,7 @@ def load_session_user(session_id: str) -> User | None:
     user_id = session_id.partition(":")[0]
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
-    user = get_user(int(user_id))
+    user = load_viewer(int(user_id))
     if user is None or not _same(user.get_id(), session_id) or user.is_suspended:
         return None
     return user
@@ -74,7 +76,7 @@ def load_token_user(request: Request) -> User | None:
     if scheme.lower() not in TOKEN_SCHEMES or not token.strip():
         raise Unauthorized("must be sent as 'Authorization: Token <token>'")
     claims = read_token(token.strip())
-    user = get_user(claims.user_id) if claims else None
+    user = load_viewer(claims.user_id) if claims else None
     if user is None or not _same(user.credentials_key, claims.credentials_key):
         raise Unauthorized("is invalid or expired")
     if user.is_suspended:

@@ -63,15 +63,20 @@ class CacheHealth:
             log.warning("cache available again")
 
 
-def _health() -> CacheHealth:
-    health = current_app.extensions.get("cache_health")
+def health_of(app: Flask) -> CacheHealth:
+    health = app.extensions.get("cache_health")
     if health is None:
-        health = CacheHealth(current_app.config["CACHE_RETRY_SECONDS"])
-        current_app.extensions["cache_health"] = health
+        health = CacheHealth(app.config["CACHE_RETRY_SECONDS"])
+        app.extensions["cache_health"] = health
     return health
 
 
-def _call(operation: Callable[[], T], fallback: T) -> T:
+def _health() -> CacheHealth:
+    return health_of(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def guarded(operation: Callable[[], T], fallback: T) -> T:
+    """``operation()`` on the cache, or ``fallback`` while the cache is failing (see above)."""
     health = _health()
     if not health.usable():
         return fallback
@@ -132,23 +137,47 @@ def content_version() -> str | None:
             version = cache.get(VERSION_KEY)
         return version
 
-    return _call(read, None)
+    return guarded(read, None)
+
+
+def version_reader(app: Flask) -> Callable[[], str | None]:
+    """``content_version`` for code outside an app context (the response cache), reading the
+    same token; None while the cache is unavailable."""
+    if (shared := app.extensions.get("content_version_file")) is not None:
+        return shared.read
+    backend, health = app.extensions["cache"][cache], health_of(app)
+
+    def read() -> str | None:
+        # After an outage that owes an invalidation, only Flask's side may read (it pays it).
+        if not health.usable() or health.owes_invalidation:
+            return None
+        try:
+            version = backend.get(VERSION_KEY)
+            if version is None:  # the first read anywhere makes it, as content_version does
+                backend.add(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+                version = backend.get(VERSION_KEY)
+            return version
+        except Exception as error:  # any backend failure means "no cache"
+            health.failed(error)
+            return None
+
+    return read
 
 
 def content_changed() -> None:
     """Forget every versioned cached value (the commit hook below calls it)."""
     if (shared := _version_file()) is not None:
         shared.replace()
-    elif not _call(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0) or True, False):
+    elif not guarded(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0) or True, False):
         _health().owes_invalidation = True
 
 
 # --- invalidation on commit ------------------------------------------------------------------
 
-# The tables whose rows anonymous readers see (lists, articles, comments, tags, profiles).
-# Follows only change per-viewer flags, which are never cached.
+# The tables whose rows anonymous readers see (lists, articles, comments, tags, profiles and
+# their follower counts).
 PUBLIC_TABLES = frozenset(
-    {"articles", "comments", "tags", "article_tags", "favorites", "users"}
+    {"articles", "comments", "tags", "article_tags", "favorites", "users", "follows"}
     | {"related_articles", "related_computations"}  # the worker's "Read next"
 )
 CHANGED = "changed_tables"
@@ -195,15 +224,22 @@ def init_app(app: Flask) -> None:
         app.extensions["content_version_file"] = VersionFile(path)
 
 
-def cached(namespace: str, build: Callable[[], T], *parts: Any, versioned: bool = True) -> T:
-    """``build()``'s value, from the cache when it holds one for these parts."""
+def cached(
+    namespace: str,
+    build: Callable[[], T],
+    *parts: Any,
+    versioned: bool = True,
+    timeout: int | None = None,
+) -> T:
+    """``build()``'s value, from the cache when it holds one for these parts (at most
+    ``timeout`` seconds, else ``CACHE_DEFAULT_TIMEOUT``)."""
     version = content_version() if versioned else "-"
     if version is None:
         return build()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"{namespace}:{version}:{digest}"
-    value = _call(lambda: cache.get(key), None)
+    value = guarded(lambda: cache.get(key), None)
     if value is None:
         value = build()
-        _call(lambda: cache.set(key, value), None)
+        guarded(lambda: cache.set(key, value, timeout=timeout), None)
     return value

@@ -28,6 +28,12 @@ from myapp.identity import email_lookup_key
 View = Callable[..., Any]
 
 
+@limiter.request_filter
+def _reads_are_never_limited() -> bool:
+    """Every limit here is on a write: a read skips the limiter's per-request work."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def _limits_off() -> bool:
     return not current_app.config["RATELIMIT_ENABLED"]
 

@@ -38,7 +38,7 @@ from myapp.extensions import cache, db
 bp = Blueprint("monitoring", __name__)
 request_log = logging.getLogger("myapp.requests")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-FIELDS = ("method", "path", "status", "duration_ms", "request_id", "remote_addr", "task")
+FIELDS = ("method", "path", "status", "duration_ms", "request_id", "remote_addr", "cache", "task")
 
 # Outside a request (a worker's task), the id of the request that caused the work.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -93,9 +93,19 @@ def configure_logging(config: Mapping[str, Any]) -> None:
 
 
 def start_request() -> None:
+    """The one pass before every view: time it, give it its request id, then refuse what no
+    view should parse."""
     g.started = time.perf_counter()
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    refuse_nul_characters()
+    refuse_long_stream()
+
+
+def refuse_nul_characters() -> None:
+    """No real URL holds a NUL character, and no database stores one in text: refuse it early."""
+    if "\x00" in request.path or "%00" in request.query_string.decode("latin-1"):
+        abort(400, "may not contain NUL characters")
 
 
 def refuse_long_stream() -> None:
@@ -215,8 +225,8 @@ def check_multiprocess_dir() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(start_request)  # first, so that every later answer has a request id
-    app.before_request(refuse_long_stream)  # before any other hook reads the body
+    # First, so that every later answer has a request id, and no other hook reads a body first.
+    app.before_request(start_request)
     app.after_request(finish_request)
     app.register_blueprint(bp)
     if app.config["METRICS_ENABLED"]:

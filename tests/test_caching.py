@@ -12,9 +12,11 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import request_started
 from sqlalchemy import select, update
 
 from myapp import create_app
@@ -46,14 +48,32 @@ def instances(request, app, database_url):
 
 
 def snapshot(client, slug):
-    """What an anonymous reader sees through every cached read."""
+    """What an anonymous reader sees through every cached read: the API's, and the pages the
+    response cache keeps (myapp/response_cache.py)."""
     listing = client.get("/api/articles").json
     article = client.get(f"/api/articles/{slug}")
+    pages = [client.get(path) for path in ("/", f"/article/{slug}", "/profile/author")]
     return {
         "list": listing,
         "article": article.json if article.status_code == 200 else article.status_code,
         "tags": client.get("/api/tags").json["tags"],
+        "profile": client.get("/api/profiles/author").status_code,
+        "pages": [page.text if page.status_code == 200 else page.status_code for page in pages],
     }
+
+
+@contextmanager
+def requests_reaching_flask(app):
+    seen = []
+
+    def started(sender, **extra):
+        seen.append(1)
+
+    request_started.connect(started, app)
+    try:
+        yield seen
+    finally:
+        request_started.disconnect(started, app)
 
 
 WRITES = {
@@ -83,12 +103,26 @@ def test_every_write_is_seen_by_every_reader(app, instances, write):
     slug = Factory(app).article(author, tag_list=["cached"])
 
     before = snapshot(reader, slug)
-    assert snapshot(reader, slug) == before  # served again, from the cache
+    with requests_reaching_flask(reader.application) as seen:
+        assert snapshot(reader, slug) == before  # served again, from the cache...
+    assert seen == []  # ... before Flask: every one from the response cache
     response = WRITES[write](writer, author, slug)
     assert response.status_code < 300, response.json
     after = snapshot(reader, slug)
     assert after != before
     assert after == snapshot(writer, slug)  # both instances agree
+
+
+def test_a_follow_is_seen_in_the_follower_counts(app, instances):
+    reader, writer = instances
+    factory = Factory(app)
+    factory.user("author")
+    fan = factory.user()
+    assert reader.get("/api/profiles/author").json["profile"]["followersCount"] == 0
+    assert "0 followers" in reader.get("/profile/author").text
+    writer.post("/api/profiles/author/follow", headers=fan.headers)
+    assert reader.get("/api/profiles/author").json["profile"]["followersCount"] == 1
+    assert "1 follower" in reader.get("/profile/author").text
 
 
 def test_unfavorite_is_seen(app, instances):

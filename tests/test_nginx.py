@@ -1,10 +1,12 @@
 """docs/nginx.conf works: nginx serves static files itself and proxies the rest to gunicorn."""
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -48,6 +50,7 @@ def stack(tmp_path, database_url):
     site = site.replace("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{web_port};")
     site = site.replace("/srv/conduit/", f"{ROOT}/")
+    site = site.replace("/var/cache/nginx/conduit", f"{tmp_path}/cache")
     (tmp_path / "site.conf").write_text(site)
     user = "user root;" if os.geteuid() == 0 else ""
     (tmp_path / "nginx.conf").write_text(
@@ -127,3 +130,59 @@ def test_text_is_compressed_by_nginx_for_static_files_and_by_the_app_for_the_res
     status, headers, body = fetch(f"{base}/", {"Accept-Encoding": "br, gzip"})
     assert status == 200 and headers["Content-Encoding"] == "br"  # the app's own, passed through
     assert brotli.decompress(body).startswith(b"<!doctype html>")
+
+
+def call(url: str, headers: dict[str, str] | None = None, body: dict | None = None):
+    """(status, headers, body) of a request, errors included."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_the_micro_cache_keeps_anonymous_public_reads(stack):
+    base, _ = stack
+    first = fetch(f"{base}/api/tags")
+    second = fetch(f"{base}/api/tags")
+    assert first[1]["X-Cache-Status"] == "MISS" and second[1]["X-Cache-Status"] == "HIT"
+    assert first[2] == second[2]
+    assert first[1]["X-Request-ID"] != second[1]["X-Request-ID"]  # each request its own
+    assert second[1]["Cache-Control"] == "public, max-age=0, s-maxage=5"
+
+
+def test_the_micro_cache_never_keeps_or_serves_anything_personal(stack):
+    base, _ = stack
+    user = {"username": "micro", "email": "micro@example.com", "password": "micro-password-1"}
+    status, _, body = call(f"{base}/api/users", body={"user": user})
+    assert status == 201, body
+    token = json.loads(body)["user"]["token"]
+    status, _, body = call(
+        f"{base}/api/articles",
+        {"Authorization": f"Token {token}"},
+        {"article": {"title": "Mine", "description": "d", "body": "b"}},
+    )
+    assert status == 201, body
+    call(f"{base}/api/articles/mine/favorite", {"Authorization": f"Token {token}"}, {})
+
+    fetch(f"{base}/api/articles")
+    assert fetch(f"{base}/api/articles")[1]["X-Cache-Status"] == "HIT"
+    # With a token: past the cache, to the app, and the answer is the reader's own.
+    _, headers, body = fetch(f"{base}/api/articles", {"Authorization": f"Token {token}"})
+    assert headers["X-Cache-Status"] == "BYPASS" and headers["Cache-Control"] == "private"
+    assert json.loads(body)["articles"][0]["favorited"] is True
+    # ... and it was not kept for the next visitor.
+    _, headers, body = fetch(f"{base}/api/articles")
+    assert json.loads(body)["articles"][0]["favorited"] is False
+    # A session cookie also goes past it.
+    _, headers, _ = fetch(f"{base}/", {"Cookie": "session=anything"})
+    assert headers["X-Cache-Status"] == "BYPASS"
+    # A page with a form (a CSRF token in a new session cookie) is never kept.
+    for _ in range(2):
+        _, headers, _ = fetch(f"{base}/login")
+        assert headers["X-Cache-Status"] == "MISS" and "Set-Cookie" in headers
+        assert headers["Cache-Control"] == "private"

@@ -14,6 +14,8 @@ from myapp.api.schemas import (
     ArticleSearchListBody,
     ArticleUpdateBody,
     article_body,
+    article_item_body,
+    article_items_body,
     articles_body,
     search_body,
 )
@@ -41,7 +43,7 @@ def list_articles(**query: Any) -> Response:
             lambda: articles_body(articles.list_articles(None, **query)),
             sorted(query.items()),
         )
-    return json_response(articles_body(articles.list_articles(viewer(), **query)))
+    return json_response(article_items_body(articles.list_article_items(viewer(), **query)))
 
 
 @bp.get("/articles/feed")
@@ -51,7 +53,7 @@ def list_articles(**query: Any) -> Response:
 @bp.doc(tags=TAGS)
 def feed(**query: Any) -> Response:
     """Newest articles by the users the signed-in user follows"""
-    return json_response(articles_body(articles.feed(current_user, **query)))
+    return json_response(article_items_body(articles.feed_items(current_user, **query)))
 
 
 @bp.get("/user/articles")
@@ -87,7 +89,7 @@ def get(slug: str) -> Response:
         return cached_json(
             "api:article", lambda: article_body(articles.get_article(slug, None)), slug
         )
-    return json_response(article_body(articles.get_article(slug, viewer())))
+    return json_response(article_item_body(articles.get_article_item(slug, viewer())))
 
 
 @bp.get("/articles/<slug>/related")

@@ -13,6 +13,7 @@ from myapp.api.schemas import (
     CommentCreateBody,
     CommentListBody,
     comment_body,
+    comment_items_body,
     comments_body,
 )
 from myapp.articles import services as articles
@@ -27,8 +28,9 @@ TAGS = ["Comments"]
 @bp.doc(tags=TAGS)
 def list_comments(slug: str) -> Response:
     """An article's comments, oldest first"""
-    comments = articles.list_comments(slug, viewer())
-    return json_response(comments_body(comments))
+    if viewer() is None:
+        return json_response(comments_body(articles.list_comments(slug, None)))
+    return json_response(comment_items_body(articles.list_comment_items(slug, viewer())))
 
 
 @bp.post("/articles/<slug>/comments")

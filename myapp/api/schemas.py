@@ -134,6 +134,17 @@ def articles_body(page: Any) -> dict[str, Any]:
     return dumper(ArticleListBody)({"articles": page.articles, "articles_count": page.total})
 
 
+def article_items_body(page: Any) -> dict[str, Any]:
+    """``articles_body`` of an ``ItemPage``, whose articles are the API's JSON already (built
+    from cached fragments, articles/fragments.py): the same keys, in the same order."""
+    return {"articles": page.items, "articlesCount": page.total}
+
+
+def article_item_body(item: dict[str, Any]) -> dict[str, Any]:
+    """``article_body`` of one article that is the API's JSON already."""
+    return {"article": item}
+
+
 def search_body(page: Any) -> dict[str, Any]:
     return dumper(ArticleSearchListBody)({"articles": page.articles, "articles_count": page.total})
 
@@ -144,6 +155,11 @@ def article_body(article: Any) -> dict[str, Any]:
 
 def comments_body(comments: list[Any]) -> dict[str, Any]:
     return dumper(CommentListBody)({"comments": comments})
+
+
+def comment_items_body(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """``comments_body`` of comments that are the API's JSON already."""
+    return {"comments": items}
 
 
 def comment_body(comment: Any) -> dict[str, Any]:

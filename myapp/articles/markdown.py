@@ -7,11 +7,12 @@ reading an article never renders anything.
 
 Fenced code blocks in one of ``HIGHLIGHTED``'s languages are highlighted by Pygments into
 ``<span class="k">`` and the like (coloured at the end of ``static/style.css``); any other
-language, or none, is plain escaped code: no guessing, which is slow. The sanitizer lets
-through only the classes the highlighter and the renderer make. Every ``<pre>`` and table
-scroller gets ``tabindex="0"``, so a keyboard can scroll it (axe's
-``scrollable-region-focusable``); the sanitizer sets those attributes itself, so no body can
-set other values.
+language, or none, is plain escaped code: no guessing, which is slow. Pygments' lexers and
+formatter are imported by the first block to highlight, not at startup: reads never render, so
+a worker that serves only reads never holds them. The sanitizer lets through only the classes
+the highlighter and the renderer make. Every ``<pre>`` and table scroller gets ``tabindex="0"``,
+so a keyboard can scroll it (axe's ``scrollable-region-focusable``); the sanitizer sets those
+attributes itself, so no body can set other values.
 
 Rendering is bounded: markdown-it's cost grows faster than the text for a few shapes (thousands
 of ``[`` in one paragraph, tens of thousands of emphasis markers or table cells), so a body with
@@ -25,21 +26,23 @@ same tests): Pygments has hundreds, and not every one of their regular expressio
 import time
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
-import pygments
+import pygments  # the package and its token types are small; lexers and formatters are not
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 
 from myapp.errors import Invalid
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 # The languages highlighted, by the first name of their Pygments lexer; a fence may name any
 # of that lexer's aliases (```py, ```sh, ```ts ...), in any case.
@@ -56,6 +59,8 @@ HIGHLIGHTED = (
 @cache
 def _language_names() -> dict[str, str]:
     """Every alias of a highlighted language, to that language's first name."""
+    from pygments.lexers import get_all_lexers
+
     names: dict[str, str] = {}
     for _, aliases, _, _ in get_all_lexers(plugins=False):
         if aliases and aliases[0] in HIGHLIGHTED:
@@ -65,12 +70,19 @@ def _language_names() -> dict[str, str]:
 
 
 @cache
-def _lexer(language: str) -> Lexer:
+def _lexer(language: str) -> "Lexer":
+    from pygments.lexers import get_lexer_by_name
+
     # stripnl=False: the block shows its blank first and last lines, as it would unhighlighted.
     return get_lexer_by_name(language, stripnl=False)
 
 
-_formatter = HtmlFormatter(nowrap=True)  # only the <span class="..."> tokens
+@cache
+def _formatter() -> "HtmlFormatter":
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)  # only the <span class="..."> tokens
+
 
 # Pygments' lexers are regular expressions, and hostile code makes many of them slow: seconds
 # for a few thousand characters of the wrong shape, growing faster than the length. So a body
@@ -103,7 +115,7 @@ class HighlightBudget:
                 return None
             tokens.append(token)
         self.seconds -= time.perf_counter() - started
-        return pygments.format(tokens, _formatter)
+        return pygments.format(tokens, _formatter())
 
 
 def highlight_code(code: str, info: str, budget: HighlightBudget) -> str:

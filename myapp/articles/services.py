@@ -15,7 +15,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from myapp.articles import search
+from myapp.articles import fragments, search
 from myapp.articles.markdown import render_markdown
 from myapp.articles.models import (
     DRAFT,
@@ -29,8 +29,10 @@ from myapp.articles.models import (
 )
 from myapp.articles.queries import (
     ARTICLE_BY_SLUG,
+    ARTICLE_FLAGS_BY_SLUG,
     ARTICLE_REF_BY_SLUG,
     COMMENT_BY_ID,
+    COMMENT_FLAGS_BY_SLUG,
     COMMENT_ON_ARTICLE,
     COMMENT_REF,
     COMMENTS_BY_SLUG,
@@ -46,6 +48,8 @@ from myapp.articles.queries import (
     CommentView,
     article_views,
     comment_views,
+    core_rows,
+    flag_page_statement,
     page_statements,
     search_statements,
     viewer_id,
@@ -73,26 +77,60 @@ class ArticlePage:
     total: int
 
 
+@dataclass(frozen=True)
+class ItemPage:
+    """A page of articles as the API's JSON, one ``ArticleListItemSchema`` dict each."""
+
+    items: list[dict[str, Any]]
+    total: int
+
+
 # --- reading ---------------------------------------------------------------------------------
+
+
+def _total(filters: dict[str, Any], params: dict[str, Any], cache_total: bool) -> int:
+    """How many listed articles pass ``filters``. With ``cache_total`` (viewer-independent
+    filters) it may come from the cache, keyed by the filters themselves: counting 100,000
+    rows is a list's slow part."""
+    total_statement, _ = page_statements(tuple(sorted(filters)))
+
+    def count() -> int:
+        return core_rows(total_statement, params).scalar() or 0
+
+    return cached("article-count", count, sorted(filters.items())) if cache_total else count()
 
 
 def _page(
     filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
 ) -> ArticlePage:
     """A page of visible articles passing ``filters`` (``queries.FILTERS`` and their values),
-    newest first. With ``cache_total`` (viewer-independent filters) the total may come from
-    the cache, keyed by the filters themselves: counting 100,000 rows is a list's slow part."""
-    total_statement, page_statement = page_statements(tuple(sorted(filters)))
+    newest first."""
     params = {"viewer_id": viewer_id(viewer), **filters}
-
-    def count() -> int:
-        return db.session.scalar(total_statement, params) or 0
-
-    total = cached("article-count", count, sorted(filters.items())) if cache_total else count()
+    total = _total(filters, params, cache_total)
     if total <= offset:
         return ArticlePage([], total)
+    _, page_statement = page_statements(tuple(sorted(filters)))
     result = db.session.execute(page_statement, params | {"limit": limit, "offset": offset})
     return ArticlePage(article_views(result), total)
+
+
+def _item_page(
+    filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
+) -> ItemPage:
+    """``_page`` as the API's JSON: the page's ids with the viewer's flags in one statement,
+    each article's JSON from its cached fragment (articles/fragments.py)."""
+    params = {"viewer_id": viewer_id(viewer), **filters}
+    total = _total(filters, params, cache_total)
+    if total <= offset:
+        return ItemPage([], total)
+    statement = flag_page_statement(tuple(sorted(filters)))
+    rows = core_rows(statement, params | {"limit": limit, "offset": offset})
+    return ItemPage(fragments.list_items(rows), total)
+
+
+def _list_filters(tag: str | None, author: str | None, favorited: str | None) -> dict[str, Any]:
+    given = {"tag": tag, "author": author, "favorited": favorited}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def list_articles(
@@ -105,9 +143,22 @@ def list_articles(
     favorited: str | None = None,
 ) -> ArticlePage:
     """Newest first; the filters combine, and an unknown value matches nothing."""
-    given = {"tag": tag, "author": author, "favorited": favorited}
-    filters = {name: value for name, value in given.items() if value is not None}
+    filters = _list_filters(tag, author, favorited)
     return _page(filters, viewer, limit, offset, cache_total=True)
+
+
+def list_article_items(
+    viewer: User | None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    tag: str | None = None,
+    author: str | None = None,
+    favorited: str | None = None,
+) -> ItemPage:
+    """``list_articles`` as the API's JSON, from the cached fragments."""
+    filters = _list_filters(tag, author, favorited)
+    return _item_page(filters, viewer, limit, offset, cache_total=True)
 
 
 @dataclass(frozen=True)
@@ -186,6 +237,11 @@ def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
     return _page({"feed": None}, viewer, limit, offset, cache_total=False)
 
 
+def feed_items(viewer: User, *, limit: int = 20, offset: int = 0) -> ItemPage:
+    """``feed`` as the API's JSON, from the cached fragments."""
+    return _item_page({"feed": None}, viewer, limit, offset, cache_total=False)
+
+
 def own_articles(
     viewer: User, *, status: str | None = None, limit: int = 20, offset: int = 0
 ) -> ArticlePage:
@@ -204,6 +260,18 @@ def get_article(slug: str, viewer: User | None) -> ArticleView:
     if not views:
         raise NotFound("article", "not found")
     return views[0]
+
+
+def get_article_item(slug: str, viewer: User | None) -> dict[str, Any]:
+    """``get_article`` as the API's JSON: one statement for the article's id, the viewer's
+    flags and whether it is listed; a listed article's JSON from its cached fragment, any
+    other (a draft, a hidden article its author or staff see) read in full."""
+    params = {"viewer_id": viewer_id(viewer), "slug": slug}
+    row = core_rows(ARTICLE_FLAGS_BY_SLUG, params).first()
+    if row is None:
+        raise NotFound("article", "not found")
+    item = fragments.article_item(row) if row.listed else None
+    return item if item is not None else fragments.article_json(get_article(slug, viewer))
 
 
 def current_slug(old_slug: str, viewer: User | None) -> str | None:
@@ -506,6 +574,17 @@ def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
     if not comments:
         _article_id(slug, viewer)  # none, or no such article? (NotFound)
     return comments
+
+
+def list_comment_items(slug: str, viewer: User | None) -> list[dict[str, Any]]:
+    """``list_comments`` as the API's JSON: one statement for the ids of the comments the
+    viewer may see and whether they follow each author; each comment's JSON from its cached
+    fragment (articles/fragments.py)."""
+    params = {"viewer_id": viewer_id(viewer), "slug": slug}
+    rows = core_rows(COMMENT_FLAGS_BY_SLUG, params).all()
+    if not rows:
+        _article_id(slug, viewer)  # none, or no such article? (NotFound)
+    return fragments.comment_items(rows)
 
 
 def add_comment(viewer: User, slug: str, body: str) -> CommentView:

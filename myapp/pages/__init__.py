@@ -15,6 +15,7 @@ def _share_globals(state) -> None:
     from myapp import urls
     from myapp.articles.services import edited_at
     from myapp.moderation.models import REASON_LABELS
+    from myapp.pages import fragments
 
     # A global rather than context, so macros imported without context (which Jinja caches,
     # unlike imports "with context") can see who is signed in.
@@ -26,6 +27,15 @@ def _share_globals(state) -> None:
         canonical_url=urls.canonical_url,
         edited_at=edited_at,
         report_reasons=REASON_LABELS,
+    )
+    # The pieces the templates take from the cache, with the reader's own bits spliced in.
+    state.app.jinja_env.globals.update(
+        article_previews=fragments.article_previews,
+        article_parts=fragments.article_parts,
+        article_share_tags=fragments.article_share_tags,
+        navigation=fragments.navigation,
+        page_links=fragments.page_links,
+        tag_cloud=fragments.tag_cloud,
     )
 
 

@@ -1,0 +1,190 @@
+"""Pieces of the signed-in pages as cached HTML, with each reader's own bits spliced in: what
+makes a signed-in page (lists, the article, the site's links) cheap to render.
+
+Most of a page looks the same to every signed-in reader. What differs is of two kinds:
+- the reader's state a piece shows (favorited this article? follows its author? wrote this
+  comment?): a few flags, which go into the piece's cache key, so each piece is rendered once
+  per combination, by the first reader who has it;
+- what belongs to the request (the CSRF token, the page to come back to): rendered as markers,
+  which ``fill`` replaces for each request, two ``str.replace`` instead of a dozen macro calls.
+Pieces that read nothing of the reader (page links, popular tags, share tags) are keyed by
+their arguments alone.
+
+Pieces are cached under the content version (``myapp.caching``), which every commit touching a
+public table replaces, from any surface and process: no piece outlives a write. A page fetches
+its pieces at once (``get_many``), renders and stores the misses (``set_many``); while the
+cache is unavailable, everything is rendered. Every macro a piece is rendered with takes the
+reader from ``current_user`` exactly as its key says (see each function below): a macro that
+starts reading more of the reader needs it in the key too.
+
+Why not Flask-Caching's ``{% cache %}`` blocks: a block is one cache round trip (twenty or
+more a page with Redis, no ``get_many``); the per-reader buttons sit inside the pieces, so the
+blocks would surround buttons still rendered live, which measured as more than half of the
+cost; and a block neither skips a cache known to be down (``myapp.caching``'s back-off) nor
+knows not to store while the content version is unknown.
+
+Visitors (not signed in) get the pieces rendered live, as before: their buttons are sign-in
+links carrying the page in their URL, and their pages are cached whole
+(``myapp/response_cache.py``).
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
+from types import SimpleNamespace
+from typing import Any
+
+from flask import g, get_template_attribute, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from myapp.caching import content_version, guarded
+from myapp.extensions import cache
+from myapp.urls import site_url
+
+# Where a reader's CSRF token and page go in a cached fragment. Never in real content: text
+# and URLs with a NUL character are refused on the way in (myapp/schemas.py, monitoring.py).
+TOKEN = Markup("\x00csrf-token\x00")
+BACK = Markup("\x00back\x00")
+PLACE = Markup("\x00place\x00")  # which copy of the site's links (navigation)
+
+
+def macro(template: str, name: str) -> Callable[..., Markup]:
+    """A macro of ``template`` (whose module Jinja keeps), to render a fragment with."""
+    return get_template_attribute(template, name)
+
+
+def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, str]:
+    """Each fragment, by key, from the cache under the content version: the keys say everything
+    of the reader a fragment depends on. The misses are rendered, and stored together."""
+    version = content_version()
+    if version is None:
+        return {key: str(render()) for key, render in renders.items()}
+    keys = {key: f"page:{version}:{key}" for key in renders}
+    found = guarded(lambda: cache.get_many(*keys.values()), [None] * len(keys))
+    values = {key: value for key, value in zip(keys, found, strict=True) if value is not None}
+    missing = {key: str(render()) for key, render in renders.items() if key not in values}
+    if missing:
+        guarded(lambda: cache.set_many({keys[key]: value for key, value in missing.items()}), None)
+        values |= missing
+    return values
+
+
+def fill(fragments: Iterable[str]) -> list[Markup]:
+    """The fragments with this reader's CSRF token and page in place of the markers. The token
+    is asked for only when one is needed, as a form rendered live would (it may start a
+    session)."""
+    fragments = list(fragments)
+    token = escape(generate_csrf()) if any(TOKEN in part for part in fragments) else ""
+    back = escape(request.full_path.rstrip("?"))
+    return [Markup(part.replace(TOKEN, token).replace(BACK, back)) for part in fragments]
+
+
+def flag(value: Any) -> int:
+    return 1 if value else 0
+
+
+def _digest(*arguments: Any) -> str:
+    """A short key for arguments that may be long (a tag from the query string)."""
+    return hashlib.sha256(repr(arguments).encode()).hexdigest()[:32]
+
+
+def article_previews(articles: Sequence[Any]) -> list[Markup]:
+    """The previews of a list of articles (``ArticleView``) for this reader, as
+    ``article_preview`` renders them: the macro ``article_list`` shows these. A preview reads
+    the reader only as whether they favorited the article."""
+    preview = macro("macros/ui.html", "article_preview")
+    if not current_user.is_authenticated:
+        return [preview(article) for article in articles]
+    keys = [f"preview:{article.id}:{flag(article.favorited)}" for article in articles]
+    renders = {
+        key: partial(preview, article, token=TOKEN, back=BACK)
+        for key, article in zip(keys, articles, strict=True)
+    }
+    found = fetch(renders)
+    return fill(found[key] for key in keys)
+
+
+def article_parts(article: Any, related: Any, comments: Sequence[Any]) -> SimpleNamespace:
+    """The article page's larger pieces for this reader (macros/article.html): ``article``
+    (its header, body and actions), ``read_next`` and ``comments`` (the cards, each on a line of
+    its own). The article reads the reader as whether it is theirs, favorited, and its author
+    followed; a comment as whether it is theirs; "Read next" not at all."""
+    main, read_next, card = (
+        macro("macros/article.html", name) for name in ("article_main", "read_next", "comment_card")
+    )
+    if not current_user.is_authenticated:
+        return SimpleNamespace(
+            article=main(article),
+            read_next=read_next(related),
+            comments=Markup("".join(f"\n  {card(article, comment)}" for comment in comments)),
+        )
+    me = current_user.id
+    own, favorited = flag(article.author_id == me), flag(article.favorited)
+    main_key = f"article:{article.id}:{own}:{favorited}:{flag(article.author.following)}"
+    next_key = "read-next:" + ",".join(str(item.id) for item in related.articles)
+    card_keys = [f"comment:{comment.id}:{flag(comment.author_id == me)}" for comment in comments]
+    renders = {
+        main_key: partial(main, article, token=TOKEN, back=BACK),
+        next_key: partial(read_next, related),
+        **{
+            key: partial(card, article, comment, token=TOKEN)
+            for key, comment in zip(card_keys, comments, strict=True)
+        },
+    }
+    found = fetch(renders)
+    # The cards as the page lays them out, one after another: one string to fill, not one each.
+    comments = "".join(f"\n  {found[key]}" for key in card_keys)
+    article_html, read_next_html, comments_html = fill((found[main_key], found[next_key], comments))
+    return SimpleNamespace(article=article_html, read_next=read_next_html, comments=comments_html)
+
+
+def page_links(page: int, total: int, per_page: int, endpoint: str, params: Any) -> Markup:
+    """A list's page links (macro ``pagination``): the same for every reader, so cached by
+    their arguments; none for a list of one page."""
+    if total <= per_page:
+        return Markup("")
+    key = "pages:" + _digest(page, total, per_page, endpoint, sorted(params.items()))
+    render = partial(
+        macro("macros/ui.html", "page_links_html"), page, total, per_page, endpoint, params
+    )
+    return Markup(fetch({key: render})[key])
+
+
+def tag_cloud(tags: Sequence[str], current: str | None) -> Markup:
+    """The home page's popular tags (macro ``popular_tags``), ``current`` marked: the same for
+    every reader, so cached by its arguments."""
+    key = "tags:" + _digest(tuple(tags), current)
+    render = partial(macro("macros/ui.html", "popular_tags"), tags, current)
+    return Markup(fetch({key: render})[key])
+
+
+def article_share_tags(article: Any) -> Markup:
+    """The article's tags for search engines and share cards (macro ``share_tags``): the same
+    for every reader, so cached by the article and the site's address they name."""
+    key = f"share:{article.id}:{_digest(site_url())}"
+    render = partial(macro("macros/article.html", "share_tags"), article)
+    return Markup(fetch({key: render})[key])
+
+
+def navigation(place: str, q: Any = None) -> Markup:
+    """The site's links for this reader and page (macro ``nav_links``). base.html shows them
+    twice, in a row and in a menu, told apart by ``place``: they are rendered once a request,
+    from the cache, keyed by what they read of the reader and the page."""
+    links = g.get("navigation")
+    if links is None:
+        links = g.navigation = _navigation(q)
+    return Markup(links.replace(PLACE, place))
+
+
+def _navigation(q: Any) -> str:
+    render = partial(macro("macros/ui.html", "nav_links"), PLACE, q)
+    if request.endpoint == "pages.search":  # the search box holds the query
+        return str(render())
+    user = current_user
+    signed_in = user.is_authenticated
+    own = signed_in and (request.view_args or {}).get("username") == user.username
+    admin = request.blueprint == "admin"
+    key = f"nav:{user.id if signed_in else 0}:{request.endpoint}:{flag(admin)}:{flag(own)}"
+    return fetch({key: render})[key]

@@ -1,0 +1,67 @@
+"""The signed-in user of a request, loaded from the cache when it holds them.
+
+Every signed-in request (a token or a session cookie) loads its user before anything else; from
+the database that is one statement per request. The cache holds the user's row under the
+content version (``myapp/caching.py``), which every commit that touches ``users`` replaces,
+whoever makes it (API, pages, admin, CLI, worker): a suspension, a new password, "sign out
+everywhere" or a signing out is seen by every process on the very next request. An entry also
+lives at most ``VIEWER_CACHE_SECONDS``, which bounds what a write that bypasses our sessions
+(an operator's SQL) or a cache outage could leave behind.
+
+The cache holds the row's column values, never an ORM object tied to another session; a hit
+rebuilds a persistent ``User`` in this request's session without SQL, so services can still
+write through it and lazy-load what was not cached. The callers keep checking the keys and
+the suspension on the row every request: ``is_suspended`` depends on the time, so a suspension
+that ends by itself ends on time.
+"""
+
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+
+from myapp.caching import cached
+from myapp.extensions import db
+from myapp.users.models import User
+from myapp.users.services import get_user
+
+VIEWER_CACHE_SECONDS = 60
+
+# A secret only signing in and changing the password read; they load it (one statement) then.
+NOT_CACHED = frozenset({"password_hash"})
+
+
+def _row(user: User) -> dict[str, Any]:
+    """The user's column values, as the cache keeps them."""
+    return {
+        column.key: getattr(user, column.key)
+        for column in inspect(User).column_attrs
+        if column.key not in NOT_CACHED
+    }
+
+
+def _rebuild(row: dict[str, Any]) -> User:
+    """A persistent User from cached column values, in this session, without SQL (SQLAlchemy's
+    way to put a cached object back: make it detached, then ``merge(load=False)``)."""
+    user = User(**row)
+    make_transient_to_detached(user)  # what is not in the row (the password hash) is expired
+    return db.session.merge(user, load=False)
+
+
+def load_viewer(user_id: int) -> User | None:
+    """The user with this id for authenticating a request (None if there is none), from the
+    cache when it holds their row for the current content version, else from the database."""
+    if identity_key(User, user_id) in db.session.identity_map:
+        return get_user(user_id)  # this session's own copy: never overwrite it with the cache's
+    loaded: User | None = None
+
+    def load() -> dict[str, Any] | None:
+        nonlocal loaded
+        loaded = get_user(user_id)
+        return _row(loaded) if loaded is not None else None
+
+    row = cached("viewer", load, user_id, timeout=VIEWER_CACHE_SECONDS)
+    if loaded is not None or row is None:  # loaded now (a miss, or no cache), or no such user
+        return loaded
+    return _rebuild(row)

@@ -13,7 +13,6 @@ one name or refused.
 import re
 import unicodedata
 
-from confusable_homoglyphs import confusables
 from email_validator import EmailNotValidError, validate_email
 
 USERNAME_SEPARATORS = re.compile(r"[._-]")
@@ -30,6 +29,9 @@ def invisible_characters(text: str) -> bool:
 
 def looks_like_another_script(text: str) -> bool:
     """True for mixed scripts with characters that pose as another script's (``pythоn``)."""
+    # Imported on first use: its data costs every web worker about 6 MB it rarely needs.
+    from confusable_homoglyphs import confusables
+
     return bool(confusables.is_dangerous(text))
 
 

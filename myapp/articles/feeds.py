@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from feedgen.feed import FeedGenerator
 from sqlalchemy import Select, bindparam, func, literal_column, select, union_all
 
 from myapp.articles.models import Article
@@ -140,6 +139,9 @@ def _build_feed(root: str, kind: str, tag: str | None, author: str | None) -> Do
     else:
         title, page, own = "Conduit", site.link("pages.home"), site.link(endpoint)
     updated = max((row.updated_at for row in rows), default=None)
+
+    # Imported on first use: feedgen brings lxml, about 4 MB every web worker would carry.
+    from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
     feed.id(own)

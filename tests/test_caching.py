@@ -12,11 +12,9 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask import request_started
 from sqlalchemy import select, update
 
 from myapp import create_app
@@ -25,6 +23,7 @@ from myapp.extensions import db
 from myapp.users.models import User
 from tests.factories import Factory
 from tests.servers import free_port, wait_for_port
+from tests.test_response_cache import flask_requests
 
 REDIS_URL = os.environ.get("REDIS_URL")
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,20 +61,6 @@ def snapshot(client, slug):
     }
 
 
-@contextmanager
-def requests_reaching_flask(app):
-    seen = []
-
-    def started(sender, **extra):
-        seen.append(1)
-
-    request_started.connect(started, app)
-    try:
-        yield seen
-    finally:
-        request_started.disconnect(started, app)
-
-
 WRITES = {
     "create article": lambda w, a, slug: w.post(
         "/api/articles",
@@ -103,7 +88,7 @@ def test_every_write_is_seen_by_every_reader(app, instances, write):
     slug = Factory(app).article(author, tag_list=["cached"])
 
     before = snapshot(reader, slug)
-    with requests_reaching_flask(reader.application) as seen:
+    with flask_requests(reader.application) as seen:
         assert snapshot(reader, slug) == before  # served again, from the cache...
     assert seen == []  # ... before Flask: every one from the response cache
     response = WRITES[write](writer, author, slug)

@@ -45,7 +45,7 @@ def test_the_profile_shows_its_counts(open_browser, factory):
     page.goto("/profile/writer")
     joined = f"Joined {datetime.now(UTC):%B %Y}"
     assert stats(page) == ["1 follower", "0 following", "1 article", joined]
-    assert page.get_by_role("link", name="Articles", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Articles", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -56,7 +56,7 @@ def test_export_then_delete_your_account(open_browser, javascript):
     slug = page.url.rsplit("/", 1)[1]
     page.get_by_role("textbox", name="Comment").fill("A note to self.")
     page.get_by_role("button", name="Post Comment").click()
-    assert page.locator(".comment").get_by_text("A note to self.").is_visible()
+    expect(page.locator(".comment").get_by_text("A note to self.")).to_be_visible()
 
     # The settings page downloads the export.
     page.goto("/settings")
@@ -87,7 +87,7 @@ def test_export_then_delete_your_account(open_browser, javascript):
     page.locator("#delete-account").get_by_role("button", name="Delete my account").click()
     # (The browser keeps the form's "#delete-account" across the redirect: no such id there.)
     page.wait_for_url(re.compile(r"^http://[^/]+/(#delete-account)?$"))
-    assert page.get_by_text("Your account is deleted.").is_visible()
+    expect(page.get_by_text("Your account is deleted.")).to_be_visible()
     assert page.goto("/profile/leaving").status == 404
     assert page.goto(f"/article/{slug}").status == 404
 

@@ -7,6 +7,8 @@ import pytest
 
 from tests.factories import Account
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = pytest.mark.browser
 
 # Long enough that the comment form is far below the first screen.
@@ -37,9 +39,9 @@ def test_edit_a_comment(open_browser, factory):
     page.get_by_role("button", name="Save comment").click()
 
     page.wait_for_url(f"**/article/{slug}#comment-{comment_id}")
-    assert page.get_by_text("Your comment is saved.").is_visible()
-    assert card.get_by_text("First!").is_visible()
-    assert card.locator(".edited").is_visible()
+    expect(page.get_by_text("Your comment is saved.")).to_be_visible()
+    expect(card.get_by_text("First!")).to_be_visible()
+    expect(card.locator(".edited")).to_be_visible()
     assert card.locator(".edited time").get_attribute("datetime")
 
 
@@ -59,7 +61,7 @@ def test_an_empty_comment_shows_its_error_in_view(open_browser, factory, javascr
     error.wait_for()
 
     assert urlsplit(page.url).path == f"/article/{slug}"  # not /article/<slug>/comments
-    assert error.is_visible()
+    expect(error).to_be_visible()
     assert "Comment can't be blank" in error.inner_text()
     box, viewport = error.bounding_box(), page.viewport_size
     assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
@@ -71,7 +73,7 @@ def test_an_empty_comment_shows_its_error_in_view(open_browser, factory, javascr
     textbox.fill("Now with words.")
     form.get_by_role("button", name="Post Comment").click()
     page.wait_for_url(f"**/article/{slug}#comment-*")
-    assert page.locator(".comment").get_by_text("Now with words.").is_visible()
+    expect(page.locator(".comment").get_by_text("Now with words.")).to_be_visible()
 
 
 def test_delete_a_comment_in_two_steps_without_javascript(open_browser, factory):
@@ -85,14 +87,14 @@ def test_delete_a_comment_in_two_steps_without_javascript(open_browser, factory)
     page.locator(f"#comment-{comment_id}").get_by_role("button", name="Delete your comment").click()
 
     # Nothing is deleted yet: a page asks, quoting the comment.
-    assert page.get_by_role("heading", name="Delete your comment?").is_visible()
+    expect(page.get_by_role("heading", name="Delete your comment?")).to_be_visible()
     assert page.locator("blockquote").inner_text() == "Something I regret saying"
     page.get_by_role("link", name="Cancel").click()
     page.wait_for_url(f"**/article/{slug}#comment-{comment_id}")
-    assert page.get_by_text("Something I regret saying").is_visible()
+    expect(page.get_by_text("Something I regret saying")).to_be_visible()
 
     page.locator(f"#comment-{comment_id}").get_by_role("button", name="Delete your comment").click()
     page.get_by_role("button", name="Delete").click()
     page.wait_for_url(f"**/article/{slug}#comments")
-    assert page.get_by_text("Your comment is deleted.").is_visible()
+    expect(page.get_by_text("Your comment is deleted.")).to_be_visible()
     assert page.get_by_text("Something I regret saying").count() == 0

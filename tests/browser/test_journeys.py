@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = pytest.mark.browser
 
 
@@ -14,7 +16,7 @@ def sign_up(page, username: str) -> None:
     page.get_by_label("Password").fill("a-good-password")
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("link", name=username).is_visible()
+    expect(page.get_by_role("link", name=username)).to_be_visible()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -30,16 +32,16 @@ def test_writer_and_reader(open_browser, javascript):
     writer.get_by_label("Tags").fill("dragons, training")
     writer.get_by_role("button", name="Publish Article").click()
     writer.wait_for_url("**/article/training-dragons")
-    assert writer.get_by_role("heading", name="Rule one").is_visible()
+    expect(writer.get_by_role("heading", name="Rule one")).to_be_visible()
     assert writer.locator(".article-body strong").inner_text() == "patient"
-    assert writer.get_by_text("Your article is published.").is_visible()
+    expect(writer.get_by_text("Your article is published.")).to_be_visible()
 
     # It is on the home page and under its tag.
     writer.goto("/")
-    assert writer.get_by_role("heading", name="Training dragons").is_visible()
+    expect(writer.get_by_role("heading", name="Training dragons")).to_be_visible()
     writer.locator(".sidebar").get_by_role("link", name="dragons").click()
     writer.wait_for_url(re.compile(r".*\?tag=dragons"))
-    assert writer.get_by_role("heading", name="Training dragons").is_visible()
+    expect(writer.get_by_role("heading", name="Training dragons")).to_be_visible()
 
     # A reader follows the writer, favorites, comments, and finds the article in Your Feed.
     reader = open_browser(javascript=javascript)
@@ -52,26 +54,26 @@ def test_writer_and_reader(open_browser, javascript):
     reader.locator(".banner").get_by_text("Unfavorite Article (1)").wait_for()
     reader.get_by_role("textbox", name="Comment").fill("Very helpful, thanks!")
     reader.get_by_role("button", name="Post Comment").click()
-    assert reader.locator(".comment").get_by_text("Very helpful, thanks!").is_visible()
+    expect(reader.locator(".comment").get_by_text("Very helpful, thanks!")).to_be_visible()
     reader.goto("/")
     reader.get_by_role("link", name="Your Feed").click()
-    assert reader.get_by_role("heading", name="Training dragons").is_visible()
+    expect(reader.get_by_role("heading", name="Training dragons")).to_be_visible()
 
     # The writer sees the favorite, edits, then deletes the article.
     writer.goto("/article/training-dragons")
-    assert writer.get_by_text("Very helpful, thanks!").is_visible()
+    expect(writer.get_by_text("Very helpful, thanks!")).to_be_visible()
     writer.locator(".banner").get_by_role("link", name="Edit Article").click()
     writer.get_by_label("Title").fill("Training dragons, revised")
     writer.get_by_role("button", name="Update Article").click()
     writer.wait_for_url("**/article/training-dragons-revised")
-    assert writer.get_by_role("heading", name="Training dragons, revised").is_visible()
+    expect(writer.get_by_role("heading", name="Training dragons, revised")).to_be_visible()
     writer.locator(".banner").get_by_role("button", name="Delete Article").click()
     if not javascript:  # the server asks instead of window.confirm
-        assert writer.get_by_role("heading", name="Delete this article?").is_visible()
+        expect(writer.get_by_role("heading", name="Delete this article?")).to_be_visible()
         writer.get_by_role("button", name="Delete Article").click()
     writer.wait_for_url("**/")
-    assert writer.get_by_text("Your article is deleted.").is_visible()
-    assert writer.get_by_text("No articles are here").is_visible()
+    expect(writer.get_by_text("Your article is deleted.")).to_be_visible()
+    expect(writer.get_by_text("No articles are here")).to_be_visible()
 
 
 def test_forms_show_errors_next_to_fields(open_browser):
@@ -81,7 +83,7 @@ def test_forms_show_errors_next_to_fields(open_browser):
     page.get_by_label("Email").fill("not-an-email")
     page.get_by_label("Password").fill("short")
     page.get_by_role("button", name="Sign up").click()
-    assert page.locator("#error-username").is_visible()
+    expect(page.locator("#error-username")).to_be_visible()
     assert page.locator("#error-email").inner_text() == "Email is invalid"
     assert page.get_by_label("Username").input_value() == "bad name"
 
@@ -100,5 +102,5 @@ def test_keyboard_users_can_skip_to_content(open_browser):
     page.goto("/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
-    assert skip.is_visible()
+    expect(skip).to_be_visible()
     assert skip.evaluate("el => el === document.activeElement")

@@ -10,6 +10,8 @@ import pytest
 from myapp.moderation import services as moderation
 from tests.factories import Account
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = pytest.mark.browser
 
 SPAM = "Cheap pills at pills.example, click now"
@@ -47,7 +49,7 @@ def test_a_reported_spam_comment_is_hidden_from_the_queue(app, open_browser, fac
     # An anonymous visitor sees the comment (and the page's reads are now cached).
     visitor = open_browser()
     visitor.goto(f"/article/{slug}")
-    assert visitor.get_by_text(SPAM).is_visible()
+    expect(visitor.get_by_text(SPAM)).to_be_visible()
 
     # A reader reports it.
     page = open_browser()
@@ -58,7 +60,7 @@ def test_a_reported_spam_comment_is_hidden_from_the_queue(app, open_browser, fac
     comment.get_by_label("Spam or advertising").check()
     comment.get_by_label("Note for the moderators").fill("An advertisement")
     comment.get_by_role("button", name="Send report").click()
-    assert page.get_by_text("Thank you: a moderator will look at your report.").is_visible()
+    expect(page.get_by_text("Thank you: a moderator will look at your report.")).to_be_visible()
 
     # The worker emails the moderator a digest with a link to the report.
     run_the_sweep(app)
@@ -76,25 +78,25 @@ def test_a_reported_spam_comment_is_hidden_from_the_queue(app, open_browser, fac
     item = staff.locator(".report-item").filter(has_text="Cheap pills")
     item.get_by_label("Reason").fill("Advertising")
     item.get_by_role("button", name="Hide comment").click()
-    assert staff.get_by_text("No open reports").is_visible()
+    expect(staff.get_by_text("No open reports")).to_be_visible()
 
     # Gone for readers at once, cached page or not.
     visitor.reload()
     assert visitor.get_by_text(SPAM).count() == 0
-    assert visitor.get_by_text("Comments (0)").is_visible()
+    expect(visitor.get_by_text("Comments (0)")).to_be_visible()
 
     # Its author sees it, with the reason.
     author = open_browser()
     sign_in(author, spammer)
     author.goto(f"/article/{slug}")
     hidden = author.locator(f"#comment-{comment_id}")
-    assert hidden.get_by_text("This comment is hidden by a moderator").is_visible()
-    assert hidden.get_by_text("The reason given: Advertising").is_visible()
+    expect(hidden.get_by_text("This comment is hidden by a moderator")).to_be_visible()
+    expect(hidden.get_by_text("The reason given: Advertising")).to_be_visible()
 
     # The audit log says who did what, to what, and why.
     staff.goto("/admin/audit")
     entry = staff.locator("tr, li").filter(has_text="moderator").filter(has_text="hide").first
-    assert entry.is_visible()
+    expect(entry).to_be_visible()
     entry.get_by_role("link").last.click()
-    assert staff.get_by_text("Advertising").first.is_visible()
-    assert staff.get_by_text(f"#{comment_id}: Cheap pills").first.is_visible()
+    expect(staff.get_by_text("Advertising").first).to_be_visible()
+    expect(staff.get_by_text(f"#{comment_id}: Cheap pills").first).to_be_visible()

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = pytest.mark.browser
 
 
@@ -89,13 +91,14 @@ def test_the_header_folds_into_a_menu_on_a_phone(open_browser, factory, javascri
     settings = page.get_by_role("link", name="Settings")
     assert not settings.is_visible()
     page.get_by_text("Menu").click()  # a <details>: no JavaScript needed
-    assert page.get_by_role("searchbox", name="Search articles").is_visible()
+    expect(page.get_by_role("searchbox", name="Search articles")).to_be_visible()
     settings.click()
     page.wait_for_url("**/settings")
 
     wide = open_browser(javascript=javascript, width=1280)
     wide.goto("/")
-    assert wide.locator(".nav-wide").is_visible() and not wide.get_by_text("Menu").is_visible()
+    expect(wide.locator(".nav-wide")).to_be_visible()
+    expect(wide.get_by_text("Menu")).not_to_be_visible()
 
 
 def test_tags_come_before_the_articles_on_a_phone(open_browser, factory):
@@ -174,17 +177,17 @@ def test_get_logout_offers_a_sign_out_button(open_browser, factory):
     page = open_browser()
     sign_in(page, factory.user("reader"))
     page.goto("/logout")
-    assert page.get_by_role("heading", name="Sign out").is_visible()
+    expect(page.get_by_role("heading", name="Sign out")).to_be_visible()
     page.locator("main").get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/")
-    assert page.get_by_text("You have signed out.").is_visible()
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
 
 
 def test_a_page_past_the_end_links_to_the_last_one(open_browser, feed):
     page = open_browser()
     response = page.goto("/?page=9")
     assert response.status == 404
-    assert page.get_by_text("There is no page 9 here: this list has 1 page.").is_visible()
+    expect(page.get_by_text("There is no page 9 here: this list has 1 page.")).to_be_visible()
     page.get_by_role("link", name="Go to the first page").click()
     page.wait_for_url(re.compile(r".*/$"))
-    assert page.get_by_role("heading", name="Story 9").is_visible()
+    expect(page.get_by_role("heading", name="Story 9")).to_be_visible()

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = pytest.mark.browser
 
 
@@ -20,7 +22,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(
     page.get_by_role("link", name="Forgot password?").click()
     page.get_by_label("Email").fill(account.email)
     page.get_by_role("button", name="Send me a link").click()
-    assert page.get_by_text("If an account has that email, we sent a link").is_visible()
+    expect(page.get_by_text("If an account has that email, we sent a link")).to_be_visible()
 
     # The tests run the worker's delivery in the request (eager), so the email is in already.
     (message,) = inbox.messages
@@ -34,18 +36,18 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(
     page.get_by_label("New password").fill("a-remembered-password")
     page.get_by_role("button", name="Change password").click()
     page.wait_for_url("**/")
-    assert page.get_by_text("Your password is changed").is_visible()
-    assert page.get_by_role("link", name="forgetful").is_visible()  # signed in
+    expect(page.get_by_text("Your password is changed")).to_be_visible()
+    expect(page.get_by_role("link", name="forgetful")).to_be_visible()  # signed in
 
     # The link worked once; the new password signs in, in another browser.
     page.goto(urlsplit(link).path)
     page.get_by_label("New password").fill("a-third-password")
     page.get_by_role("button", name="Change password").click()
-    assert page.get_by_text("used already").is_visible()
+    expect(page.get_by_text("used already")).to_be_visible()
     other = open_browser(javascript=javascript)
     other.goto("/login")
     other.get_by_label("Email").fill(account.email)
     other.get_by_label("Password").fill("a-remembered-password")
     other.get_by_role("button", name="Sign in").click()
     other.wait_for_url("**/")
-    assert other.get_by_role("link", name="forgetful").is_visible()
+    expect(other.get_by_role("link", name="forgetful")).to_be_visible()

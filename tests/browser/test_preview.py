@@ -3,6 +3,8 @@ without; and highlighted code on the article page."""
 
 import pytest
 
+expect = pytest.importorskip("playwright.sync_api").expect
+
 pytestmark = pytest.mark.browser
 
 BODY = "Hello **preview**\n\n```python\ndef greet():\n    return 1\n```\n"
@@ -24,9 +26,9 @@ def test_typing_in_the_body_updates_the_preview(open_browser, factory):
     writer.get_by_label("Body").fill(BODY)
     preview = writer.locator(".editor-preview .preview-content")
     preview.locator("strong", has_text="preview").wait_for()
-    assert preview.locator("h3", has_text="Live").is_visible()
+    expect(preview.locator("h3", has_text="Live")).to_be_visible()
     keyword = preview.locator("span.k", has_text="def")
-    assert keyword.is_visible()
+    expect(keyword).to_be_visible()
     # The tokens take the stylesheet's highlighting colours.
     plain = preview.locator("span.nf", has_text="greet")
     colour = "element => getComputedStyle(element).color"
@@ -47,13 +49,13 @@ def test_without_javascript_preview_then_publish_the_same_article(open_browser, 
     writer.get_by_role("button", name="Preview").click()
     writer.wait_for_url(f"**/editor/{slug}/preview")
     preview = writer.locator(".editor-preview")
-    assert preview.locator("strong", has_text="preview").is_visible()
-    assert preview.locator("h3", has_text="Edit me").is_visible()
+    expect(preview.locator("strong", has_text="preview")).to_be_visible()
+    expect(preview.locator("h3", has_text="Edit me")).to_be_visible()
     assert writer.get_by_label("Body").input_value() == BODY.rstrip("\n") or (
         writer.get_by_label("Body").input_value().strip() == BODY.strip()
     )
     writer.get_by_role("button", name="Publish now").click()
     writer.wait_for_url(f"**/article/{slug}")
     keyword = writer.locator(".article-body pre span.k", has_text="def")
-    assert keyword.is_visible()
+    expect(keyword).to_be_visible()
     assert writer.locator(".article-body pre").get_attribute("tabindex") == "0"

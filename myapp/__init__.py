@@ -5,6 +5,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+import click
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -23,7 +24,6 @@ from myapp.extensions import (
     db,
     limiter,
     login_manager,
-    migrate,
     openapi,
     talisman,
 )
@@ -80,7 +80,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-    migrate.init_app(app, db, render_as_batch=True)
+    register_migrations(app)
     cache.init_app(app)
     caching.init_app(app)
     if app.config["RATELIMIT_ENABLED"]:
@@ -130,6 +130,17 @@ def register_extensions(app: Flask) -> None:
             }
         },
     )
+
+
+def register_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate where migrations run: a command line (``flask db``; the app is built
+    inside click's context) and the tests. A web worker never migrates, and Alembic's import
+    costs each one 11 MB."""
+    if click.get_current_context(silent=True) is None and not app.testing:
+        return
+    from flask_migrate import Migrate
+
+    Migrate(app, db, render_as_batch=True)
 
 
 def register_monitoring(app: Flask) -> None:

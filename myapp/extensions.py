@@ -8,7 +8,6 @@ from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
@@ -54,7 +53,6 @@ class Session(flask_sqlalchemy.session.Session):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
-migrate = Migrate()
 login_manager = LoginManager()
 cache = Cache()
 compress = Compress()

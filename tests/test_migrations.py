@@ -1,5 +1,10 @@
 """The migrations build exactly the schema the models describe, on the backend under test."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import flask_migrate
 
 
@@ -31,3 +36,31 @@ def test_old_bodies_are_rendered_again_with_the_current_renderer(app, factory):
     assert '<div class="table-scroll"' in html
     found = app.test_client().get("/api/articles", query_string={"q": "tables"}).json
     assert [article["slug"] for article in found["articles"]] == [slug]
+
+
+def test_a_web_worker_loads_no_migration_code_and_the_command_line_does(tmp_path):
+    """Alembic costs every web worker 11 MB: `import wsgi` (what gunicorn does) binds no
+    Flask-Migrate, while `flask db` still finds its commands."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/conduit.db"}
+    env.pop("REDIS_URL", None)
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, wsgi; print(sorted(m for m in sys.modules if "
+            "m.split('.')[0] in {'alembic', 'flask_migrate'}))",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"
+    flask = Path(sys.executable).with_name("flask")
+    upgraded = subprocess.run(
+        [flask, "--app", "wsgi", "db", "upgrade"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "Running upgrade" in upgraded.stderr

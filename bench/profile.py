@@ -34,12 +34,13 @@ def main() -> None:
     from pyinstrument import Profiler
 
     from bench import dataset
-    from myapp import create_app
+    from myapp import bind_migrations, create_app
     from myapp.extensions import db
     from myapp.users.models import User
     from myapp.users.tokens import issue_token
 
     app = create_app()
+    bind_migrations(app)
     with app.app_context():
         flask_migrate.upgrade()
         data = dataset.build()

@@ -104,12 +104,13 @@ def main() -> None:
     import flask_migrate
     from sqlalchemy import select
 
-    from myapp import create_app
+    from myapp import bind_migrations, create_app
     from myapp.articles import related
     from myapp.articles.models import Article
     from myapp.extensions import db
 
     app = create_app({"RELATED_INDEX_SECONDS": 1e9})
+    bind_migrations(app)
     started = time.monotonic()
     with app.app_context():
         flask_migrate.upgrade()

@@ -251,12 +251,13 @@ def prepare(database_url: str, redis_url: str | None, articles: int):
     from sqlalchemy import event
 
     from bench import dataset
-    from myapp import create_app
+    from myapp import bind_migrations, create_app
     from myapp.extensions import cache, db
     from myapp.users.models import User
     from myapp.users.tokens import issue_token
 
     app = create_app()
+    bind_migrations(app)
     with app.app_context():
         flask_migrate.upgrade()
         data = dataset.build(articles)

@@ -133,11 +133,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_migrations(app: Flask) -> None:
-    """Bind Flask-Migrate where migrations run: a command line (``flask db``; the app is built
-    inside click's context) and the tests. A web worker never migrates, and Alembic's import
-    costs each one 11 MB."""
-    if click.get_current_context(silent=True) is None and not app.testing:
-        return
+    """Flask-Migrate where migrations run: a command line (``flask db``; the app is built inside
+    click's context) and the tests. A web worker never migrates, and Alembic's import costs each
+    one 11 MB; a script that migrates calls ``bind_migrations`` itself."""
+    if click.get_current_context(silent=True) is not None or app.testing:
+        bind_migrations(app)
+
+
+def bind_migrations(app: Flask) -> None:
+    """Give the app ``flask db`` and ``flask_migrate.upgrade()``."""
     from flask_migrate import Migrate
 
     Migrate(app, db, render_as_batch=True)

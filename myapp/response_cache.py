@@ -9,10 +9,16 @@ stays correct and safe:
   public table replaces, from any process: after a write nobody is served what was stored before
   it. The key also holds the method, scheme, host, path, query string, and the request headers the
   response varies on (``Accept-Encoding``, ``Origin``).
-- **Never personal.** A request with an ``Authorization`` header or a session cookie is never
-  answered from the cache nor stored. A response is stored only when a public endpoint answered
-  200 to a request whose viewer was anonymous and it sets no cookie: a page that made a CSRF
-  token (a form) writes it into the session, whose cookie it then sets, so it is never stored.
+- **Never shared with another reader.** A response is stored only when a public endpoint
+  answered 200 and set no cookie: a page that made a CSRF token (a form) writes it into the
+  session, whose cookie it then sets, so it is never stored. A session cookie always passes to
+  Flask. A visitor who sends no credentials shares the visitors' answers.
+- **Per API token.** A GET under /api with an ``Authorization`` header is keyed by a hash of that
+  header too, and answered only with what Flask answered that same header after checking it
+  (the viewer's ``favorited``/``following`` flags included). Such an answer is kept until the
+  token expires or ``RESPONSE_CACHE_PRIVATE_SECONDS``, whichever comes first, and never past the
+  content version: suspending the user, a new password or "sign out everywhere" write ``users``,
+  so the next request is Flask's, which refuses the token.
 - **Conditional requests**: every stored response has an ``ETag`` (a hash of its bytes), and a
   request whose ``If-None-Match`` holds it gets 304. ``Cache-Control: public, max-age=0,
   s-maxage=N`` lets a shared cache (nginx, a CDN) keep it ``RESPONSE_CACHE_SHARED_SECONDS``
@@ -24,6 +30,7 @@ A cache that fails (Redis gone) turns the layer off for that request: Flask answ
 """
 
 import hashlib
+import math
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -36,6 +43,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from werkzeug.http import is_resource_modified, parse_date
 
 from myapp import caching
+from myapp.application import is_api_path
 from myapp.extensions import cache
 from myapp.monitoring import REQUEST_ID, request_log
 
@@ -62,12 +70,15 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.robots",
     }
 )
+# What an API token's answers may also be kept of: reads only a signed-in reader has.
+TOKEN_ENDPOINTS = PUBLIC_ENDPOINTS | {"api.feed"}
 # The request headers a public response may vary on; each is part of the key.
 KEYED_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_ORIGIN")
 VARY_ALLOWED = frozenset({"accept-encoding", "origin", "cookie"})  # Cookie: none is sent here
+PRIVATE_VARY_ALLOWED = VARY_ALLOWED | {"authorization"}  # keyed by its hash
 # Per request, never stored: each answer gets its own.
 NOT_STORED = frozenset({"x-request-id", "set-cookie", "date", "server"})
-PUBLIC_FLAG = "conduit.public_endpoint"  # set in the environ by ``mark_public``
+STORE_FLAG = "conduit.may_store"  # (endpoint, expires) in the environ, set by ``mark_public``
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -81,6 +92,7 @@ class StoredResponse:
     etag: str
     last_modified: datetime | None
     endpoint: str
+    expires: float | None  # for a token's answer: seconds since the epoch; None: a visitor's
 
     def fresh_for(self, environ: dict[str, Any]) -> bool:
         """Whether the request's ``If-None-Match`` / ``If-Modified-Since`` say it has this."""
@@ -90,17 +102,20 @@ class StoredResponse:
 
 
 def mark_public(response: Response) -> Response:
-    """After a public endpoint answered an anonymous viewer: let the layer store it, and say that
-    shared caches may keep it a moment; anything else is nobody's to share (an ``after_request``
+    """After a public endpoint answered 200: let the layer store it, for every visitor when the
+    viewer was anonymous (and then say that shared caches may keep it a moment), or for the API
+    token that signed the viewer in. Anything else is nobody's to share (an ``after_request``
     hook)."""
-    public = (
-        request.endpoint in PUBLIC_ENDPOINTS
-        and request.method == "GET"
-        and response.status_code == 200
-        and not _signed_in()
-    )
+    kept = request.method == "GET" and response.status_code == 200
+    public = kept and request.endpoint in PUBLIC_ENDPOINTS and not _signed_in()
     if public:
-        request.environ[PUBLIC_FLAG] = request.endpoint
+        request.environ[STORE_FLAG] = (request.endpoint, None)
+    elif (
+        kept
+        and request.endpoint in TOKEN_ENDPOINTS
+        and (expires := _token_answer_expires()) is not None
+    ):
+        request.environ[STORE_FLAG] = (request.endpoint, expires)
     if "Cache-Control" not in response.headers and request.endpoint != "static":
         response.headers["Cache-Control"] = (
             f"public, max-age=0, s-maxage={_shared_seconds()}" if public else "private"
@@ -111,6 +126,15 @@ def mark_public(response: Response) -> Response:
 def _signed_in() -> bool:
     user = g.get("_login_user")  # Flask-Login's, once someone asked who is signed in
     return bool(user is not None and user.is_authenticated)
+
+
+def _token_answer_expires() -> float | None:
+    """For a viewer signed in by the API token they sent: until when its answer may be kept."""
+    presented = g.get("api_token")
+    if presented is None or not _signed_in():
+        return None
+    kept_for = current_app.config["RESPONSE_CACHE_PRIVATE_SECONDS"]
+    return min(float(presented[1].expires_at), time.time() + kept_for)
 
 
 def _shared_seconds() -> int:
@@ -136,9 +160,16 @@ class HitMetrics:
             registry=registry,
         )
 
+        self.children: dict[tuple[str, str], tuple[Any, Any]] = {}
+
     def observe(self, endpoint: str, status: str, seconds: float) -> None:
-        self.total.labels("GET", endpoint, status).inc()
-        self.seconds.labels(endpoint).observe(seconds)
+        # A labelled child is looked up under a lock: keep each one.
+        children = self.children.get((endpoint, status))
+        if children is None:
+            children = self.total.labels("GET", endpoint, status), self.seconds.labels(endpoint)
+            self.children[endpoint, status] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class ResponseCache:
@@ -157,28 +188,40 @@ class ResponseCache:
         )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if not self._anonymous_read(environ):
+        reader = self._reader(environ)
+        if reader is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        key = self._key(environ)
+        key = self._key(environ, reader)
         stored = self._get(key) if key else None
-        if stored is not None:
+        if stored is not None and (stored.expires is None or stored.expires > time.time()):
             return self._answer(stored, environ, start_response, started)
-        return self._store_on_the_way(key, environ, start_response)
+        return self._store_on_the_way(key, reader, environ, start_response)
 
-    def _anonymous_read(self, environ: dict[str, Any]) -> bool:
-        """A GET that carries no credentials (a false alarm on the cookie only skips the cache)."""
-        if environ["REQUEST_METHOD"] != "GET" or "HTTP_AUTHORIZATION" in environ:
-            return False
+    def _reader(self, environ: dict[str, Any]) -> str | None:
+        """Whose answers a GET may get: "" for a visitor who sends no credentials, ``token:<hash
+        of the Authorization header>`` on the API; None (Flask always answers) for anything else:
+        a session cookie (a false alarm on its name only skips the cache), or a write."""
+        if environ["REQUEST_METHOD"] != "GET":
+            return None
         cookies = environ.get("HTTP_COOKIE", "")
-        return not any(name in cookies for name in self.credentials)
+        if any(name in cookies for name in self.credentials):
+            return None
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        if authorization is None:
+            return ""
+        if not is_api_path(environ.get("PATH_INFO", "")):
+            return None  # pages read no token
+        digest = hashlib.blake2b(authorization.encode("latin-1"), digest_size=16).hexdigest()
+        return f"token:{digest}"
 
-    def _key(self, environ: dict[str, Any]) -> str | None:
+    def _key(self, environ: dict[str, Any], reader: str) -> str | None:
         version = self.content_version()
         if version is None:  # the cache is unavailable: Flask answers
             return None
         parts = "\0".join(
             (
+                reader,
                 environ["wsgi.url_scheme"],
                 environ.get("HTTP_HOST", ""),
                 environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
@@ -196,8 +239,9 @@ class ResponseCache:
             return None
 
     def _set(self, key: str, stored: StoredResponse) -> None:
+        timeout = None if stored.expires is None else math.ceil(stored.expires - time.time())
         try:
-            self.backend.set(key, stored)
+            self.backend.set(key, stored, timeout=timeout)
         except Exception as error:  # not kept this time
             self.health.failed(error)
 
@@ -236,13 +280,15 @@ class ResponseCache:
         return [body]
 
     def _store_on_the_way(
-        self, key: str | None, environ: dict[str, Any], start_response: StartResponse
+        self, key: str | None, reader: str, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        """Let Flask answer; keep the answer when ``mark_public`` said it may be kept."""
+        """Let Flask answer; keep the answer when ``mark_public`` said it may be kept, for the
+        reader it was made for (a visitor's for visitors, a token's for that token)."""
         captured: list[Any] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if PUBLIC_FLAG not in environ or not status.startswith("200"):
+            flag = environ.get(STORE_FLAG)
+            if flag is None or (flag[1] is None) != (reader == "") or not status.startswith("200"):
                 return start_response(status, headers, exc_info)
             captured[:] = [status, headers]
             return lambda data: None  # the body comes back through the iterable
@@ -256,7 +302,7 @@ class ResponseCache:
             if hasattr(iterable, "close"):
                 iterable.close()
         status, headers = captured
-        stored = self._stored(status, headers, body, environ[PUBLIC_FLAG])
+        stored = self._stored(status, headers, body, *environ[STORE_FLAG])
         if stored is None:
             start_response(status, headers)
             return [body]
@@ -269,7 +315,11 @@ class ResponseCache:
 
     @staticmethod
     def _stored(
-        status: str, headers: list[tuple[str, str]], body: bytes, endpoint: str
+        status: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        endpoint: str,
+        expires: float | None,
     ) -> StoredResponse | None:
         """What to keep of a response, or None when it must not be kept."""
         vary = {
@@ -278,7 +328,8 @@ class ResponseCache:
             if name.lower() == "vary"
             for part in value.split(",")
         }
-        if any(n.lower() == "set-cookie" for n, _ in headers) or not vary <= VARY_ALLOWED:
+        allowed = VARY_ALLOWED if expires is None else PRIVATE_VARY_ALLOWED
+        if any(n.lower() == "set-cookie" for n, _ in headers) or not vary <= allowed:
             return None
         kept = [(n, v) for n, v in headers if n.lower() not in NOT_STORED]
         given = {n.lower(): v for n, v in headers}
@@ -287,7 +338,7 @@ class ResponseCache:
             etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
             kept.append(("ETag", etag))
         last_modified = parse_date(given.get("last-modified"))
-        return StoredResponse(status, kept, body, etag, last_modified, endpoint)
+        return StoredResponse(status, kept, body, etag, last_modified, endpoint, expires)
 
 
 def _per_request(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from myapp import create_app
 from myapp.articles.models import Article
 from myapp.extensions import db
+from myapp.users import services as users
 from myapp.users.models import User
 from tests.factories import Factory
 from tests.servers import free_port, wait_for_port
@@ -119,6 +120,30 @@ def test_unfavorite_is_seen(app, instances):
     assert reader.get(f"/api/articles/{slug}").json["article"]["favoritesCount"] == 1
     writer.delete(f"/api/articles/{slug}/favorite", headers=fan.headers)
     assert reader.get(f"/api/articles/{slug}").json["article"]["favoritesCount"] == 0
+
+
+def test_a_tokens_stored_answers_follow_its_writes_on_another_instance(app, instances):
+    """A reader's own answers (myapp/response_cache.py keeps them per token) change with their
+    favorite and follow made through another instance, and their token, revoked there, is
+    refused here at once."""
+    reader, writer = instances
+    factory = Factory(app)
+    author, fan = factory.user("author"), factory.user("fan")
+    slug = factory.article(author)
+
+    def mine():
+        article = reader.get(f"/api/articles/{slug}", headers=fan.headers).json["article"]
+        feed = reader.get("/api/articles/feed", headers=fan.headers).json["articlesCount"]
+        return article["favorited"], article["author"]["following"], feed
+
+    for _ in range(2):
+        assert mine() == (False, False, 0)
+    writer.post(f"/api/articles/{slug}/favorite", headers=fan.headers)
+    writer.post("/api/profiles/author/follow", headers=fan.headers)
+    assert mine() == (True, True, 1)
+    with writer.application.app_context():
+        users.sign_out_everywhere(db.session.get(User, fan.id))
+    assert reader.get(f"/api/articles/{slug}", headers=fan.headers).status_code == 401
 
 
 def test_cached_reads_skip_the_database(client, factory, count_queries):

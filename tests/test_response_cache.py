@@ -1,15 +1,22 @@
 """The response cache (myapp/response_cache.py): anonymous public reads answered before Flask,
 with their own request id, log line and metrics; conditional requests; and never anything
-personal: nothing that carries a session, a token, or a form with a CSRF token."""
+personal: nothing that carries a session or a form with a CSRF token is stored, and an API
+token is only ever given the answers Flask gave that token, until a write or its expiry."""
 
 import logging
+import time
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
+import jwt
 import pytest
 from flask import request_started
+from sqlalchemy import update
 
 from myapp import create_app
-from myapp.extensions import cache
+from myapp.extensions import cache, db
+from myapp.users import services as users
+from myapp.users.models import User
 from tests.pages.conftest import PageClient
 
 PUBLIC_API = ["/api/articles", "/api/articles/{slug}", "/api/tags", "/api/profiles/author"]
@@ -94,7 +101,7 @@ def test_an_answer_from_the_cache_is_logged_and_counted(app, client, slug, caplo
     assert hits >= 1
 
 
-def test_signed_in_readers_are_never_answered_from_it(app, client, factory):
+def test_a_signed_in_reader_is_never_given_a_visitors_answer(app, client, factory):
     author, reader = factory.user("author"), factory.user("reader")
     slug = factory.article(author)
     factory.favorite(reader, slug)
@@ -104,11 +111,92 @@ def test_signed_in_readers_are_never_answered_from_it(app, client, factory):
         with flask_requests(app) as seen:
             mine = client.get(path, headers=reader.headers)
         assert len(seen) == 1
-        assert "s-maxage" not in mine.headers["Cache-Control"]
-        assert "ETag" not in mine.headers
+        assert mine.headers["Cache-Control"] == "private"
     assert client.get("/api/articles", headers=reader.headers).json["articles"][0]["favorited"]
     profile = client.get("/api/profiles/author", headers=reader.headers).json["profile"]
     assert profile["following"] is True
+
+
+# --- an API token's own answers ---------------------------------------------------------------
+
+
+def test_a_token_is_given_its_own_answer_again_before_flask(app, client, factory, count_queries):
+    author, reader, other = factory.user("author"), factory.user("reader"), factory.user("other")
+    slug = factory.article(author)
+    factory.favorite(reader, slug)
+    factory.follow(reader, author)
+    for path in ("/api/articles", f"/api/articles/{slug}", "/api/articles/feed"):
+        first = client.get(path, headers=reader.headers)
+        with flask_requests(app) as seen, count_queries() as queries:
+            again = client.get(path, headers=reader.headers)
+        assert (len(seen), queries.count) == (0, 0), path
+        assert (again.data, again.headers["Cache-Control"]) == (first.data, "private")
+        with flask_requests(app) as seen:
+            theirs = client.get(path, headers=other.headers)  # another token: Flask answers
+        assert len(seen) == 1 and theirs.data != first.data, path
+    assert client.get("/api/articles", headers=reader.headers).json["articles"][0]["favorited"]
+    assert not client.get("/api/articles", headers=other.headers).json["articles"][0]["favorited"]
+
+
+def test_a_tokens_answer_is_dropped_by_its_own_write(client, factory):
+    author, reader = factory.user("author"), factory.user("reader")
+    slug = factory.article(author)
+    assert not client.get(f"/api/articles/{slug}", headers=reader.headers).json["article"][
+        "favorited"
+    ]
+    assert client.post(f"/api/articles/{slug}/favorite", headers=reader.headers).status_code == 200
+    article = client.get(f"/api/articles/{slug}", headers=reader.headers).json["article"]
+    assert (article["favorited"], article["favoritesCount"]) == (True, 1)
+
+
+@pytest.mark.parametrize("revoke", ["sign out everywhere", "suspension", "bare update"])
+def test_a_revoked_token_is_refused_though_its_answer_was_stored(app, client, factory, revoke):
+    reader = factory.user("reader")
+    for _ in range(2):
+        assert client.get("/api/articles", headers=reader.headers).status_code == 200
+    if revoke == "suspension":
+        result = app.test_cli_runner().invoke(args=["users", "suspend", "reader", "--reason", "R"])
+        assert result.exit_code == 0, result.output
+    else:
+        with app.app_context():
+            if revoke == "sign out everywhere":
+                users.sign_out_everywhere(db.session.get(User, reader.id))
+            else:
+                db.session.execute(
+                    update(User).where(User.id == reader.id).values(credentials_key="x" * 32)
+                )
+                db.session.commit()
+    refused = client.get("/api/articles", headers=reader.headers)
+    assert refused.status_code == (403 if revoke == "suspension" else 401)
+
+
+def test_an_expired_token_is_not_answered_from_the_cache(app, client, factory):
+    reader = factory.user("reader")
+    now = datetime.now(UTC)
+    with app.app_context():
+        key = db.session.get(User, reader.id).credentials_key
+    token = jwt.encode(
+        {"sub": str(reader.id), "key": key, "iat": now, "exp": now + timedelta(seconds=1)},
+        app.config["SECRET_KEY"],
+        algorithm="HS256",
+    )
+    headers = {"Authorization": f"Token {token}"}
+    for _ in range(2):
+        assert client.get("/api/tags", headers=headers).status_code == 200
+    time.sleep(1.1)
+    with flask_requests(app) as seen:
+        expired = client.get("/api/tags", headers=headers)
+    assert (len(seen), expired.status_code) == (1, 401)
+
+
+def test_a_token_sent_to_a_page_or_a_wrong_token_is_never_stored(app, client, factory, slug):
+    reader = factory.user("reader")
+    wrong = {"Authorization": "Token not-a-token"}
+    for path, headers, status in (("/", reader.headers, 200), ("/api/articles", wrong, 401)):
+        for _ in range(2):
+            with flask_requests(app) as seen:
+                assert client.get(path, headers=headers).status_code == status
+            assert len(seen) == 1, path
 
 
 def test_a_session_cookie_is_never_answered_from_it(app, factory, slug):

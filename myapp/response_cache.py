@@ -11,14 +11,19 @@ stays correct and safe:
   response varies on (``Accept-Encoding``, ``Origin``).
 - **Never shared with another reader.** A response is stored only when a public endpoint
   answered 200 and set no cookie: a page that made a CSRF token (a form) writes it into the
-  session, whose cookie it then sets, so it is never stored. A session cookie always passes to
-  Flask. A visitor who sends no credentials shares the visitors' answers.
-- **Per API token.** A GET under /api with an ``Authorization`` header is keyed by a hash of that
-  header too, and answered only with what Flask answered that same header after checking it
-  (the viewer's ``favorited``/``following`` flags included). Such an answer is kept until the
-  token expires or ``RESPONSE_CACHE_PRIVATE_SECONDS``, whichever comes first, and never past the
-  content version: suspending the user, a new password or "sign out everywhere" write ``users``,
-  so the next request is Flask's, which refuses the token.
+  session, whose cookie it then sets, so it is never stored for visitors. A visitor who sends
+  no credentials shares the visitors' answers; a visitor's session without a user always
+  reaches Flask, and so does a "remember me" cookie.
+- **A signed-in reader's own answers.** A GET under /api with an ``Authorization`` header is
+  keyed by a hash of that header too; a page requested with a session cookie, by a hash of the
+  whole ``Cookie`` header, the ``User-Agent`` and the client's address (so a cookie used from
+  elsewhere reaches Flask and its session protection). Each is answered only with what Flask
+  answered those same credentials after checking them (the reader's flags, buttons and CSRF
+  token included). Such an answer is kept ``RESPONSE_CACHE_PRIVATE_SECONDS``, never past a
+  token's expiry, and never past the content version: signing out, suspending the user, a new
+  password or "sign out everywhere" write ``users``, so the next request is Flask's, which
+  refuses the credentials. A page that changes the session (a flash shown, a CSRF token made, a
+  "remember me" session renewed) sets a cookie, so it is never kept.
 - **Conditional requests**: every stored response has an ``ETag`` (a hash of its bytes), and a
   request whose ``If-None-Match`` holds it gets 304. ``Cache-Control: public, max-age=0,
   s-maxage=N`` lets a shared cache (nginx, a CDN) keep it ``RESPONSE_CACHE_SHARED_SECONDS``
@@ -70,8 +75,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.robots",
     }
 )
-# What an API token's answers may also be kept of: reads only a signed-in reader has.
-TOKEN_ENDPOINTS = PUBLIC_ENDPOINTS | {"api.feed"}
+# What a signed-in reader's own answers may also be kept of: reads only they have.
+READER_ENDPOINTS = PUBLIC_ENDPOINTS | {"api.feed"}
 # The request headers a public response may vary on; each is part of the key.
 KEYED_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_ORIGIN")
 VARY_ALLOWED = frozenset({"accept-encoding", "origin", "cookie"})  # Cookie: none is sent here
@@ -103,17 +108,17 @@ class StoredResponse:
 
 def mark_public(response: Response) -> Response:
     """After a public endpoint answered 200: let the layer store it, for every visitor when the
-    viewer was anonymous (and then say that shared caches may keep it a moment), or for the API
-    token that signed the viewer in. Anything else is nobody's to share (an ``after_request``
-    hook)."""
+    viewer was anonymous (and then say that shared caches may keep it a moment), or for the
+    credentials that signed the viewer in. Anything else is nobody's to share (an
+    ``after_request`` hook)."""
     kept = request.method == "GET" and response.status_code == 200
     public = kept and request.endpoint in PUBLIC_ENDPOINTS and not _signed_in()
     if public:
         request.environ[STORE_FLAG] = (request.endpoint, None)
     elif (
         kept
-        and request.endpoint in TOKEN_ENDPOINTS
-        and (expires := _token_answer_expires()) is not None
+        and request.endpoint in READER_ENDPOINTS
+        and (expires := _own_answer_expires()) is not None
     ):
         request.environ[STORE_FLAG] = (request.endpoint, expires)
     if "Cache-Control" not in response.headers and request.endpoint != "static":
@@ -128,13 +133,15 @@ def _signed_in() -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def _token_answer_expires() -> float | None:
-    """For a viewer signed in by the API token they sent: until when its answer may be kept."""
-    presented = g.get("api_token")
-    if presented is None or not _signed_in():
+def _own_answer_expires() -> float | None:
+    """For a signed-in viewer: until when their answer may be kept for their credentials."""
+    if not _signed_in():
         return None
-    kept_for = current_app.config["RESPONSE_CACHE_PRIVATE_SECONDS"]
-    return min(float(presented[1].expires_at), time.time() + kept_for)
+    kept_until = time.time() + current_app.config["RESPONSE_CACHE_PRIVATE_SECONDS"]
+    presented = g.get("api_token")
+    if presented is not None:  # never past the token's own expiry
+        return min(float(presented[1].expires_at), kept_until)
+    return kept_until
 
 
 def _shared_seconds() -> int:
@@ -159,7 +166,6 @@ class HitMetrics:
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
             registry=registry,
         )
-
         self.children: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def observe(self, endpoint: str, status: str, seconds: float) -> None:
@@ -182,10 +188,8 @@ class ResponseCache:
         self.health = caching.health_of(app)
         registry = app.extensions.get("metrics_registry")
         self.metrics = HitMetrics(registry) if registry is not None else None
-        self.credentials = (
-            app.config["SESSION_COOKIE_NAME"] + "=",
-            app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "=",
-        )
+        self.session_cookie = app.config["SESSION_COOKIE_NAME"] + "="
+        self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "="
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         reader = self._reader(environ)
@@ -199,21 +203,25 @@ class ResponseCache:
         return self._store_on_the_way(key, reader, environ, start_response)
 
     def _reader(self, environ: dict[str, Any]) -> str | None:
-        """Whose answers a GET may get: "" for a visitor who sends no credentials, ``token:<hash
-        of the Authorization header>`` on the API; None (Flask always answers) for anything else:
-        a session cookie (a false alarm on its name only skips the cache), or a write."""
+        """Whose answers a GET may get: "" for a visitor who sends no credentials; on the API,
+        ``token:<hash>`` of the ``Authorization`` header (the API reads no cookie); on a page,
+        ``session:<hash>`` of the cookies, the ``User-Agent`` and the client's address. None
+        (Flask always answers) for a write, a "remember me" cookie (Flask restores a session
+        from it), or a token sent to a page (pages read none)."""
         if environ["REQUEST_METHOD"] != "GET":
             return None
-        cookies = environ.get("HTTP_COOKIE", "")
-        if any(name in cookies for name in self.credentials):
-            return None
         authorization = environ.get("HTTP_AUTHORIZATION")
-        if authorization is None:
+        if is_api_path(environ.get("PATH_INFO", "")):
+            return "" if authorization is None else f"token:{_digest(authorization)}"
+        cookies = environ.get("HTTP_COOKIE", "")
+        if authorization is not None or self.remember_cookie in cookies:
+            return None
+        if self.session_cookie not in cookies:
             return ""
-        if not is_api_path(environ.get("PATH_INFO", "")):
-            return None  # pages read no token
-        digest = hashlib.blake2b(authorization.encode("latin-1"), digest_size=16).hexdigest()
-        return f"token:{digest}"
+        seen_as = "\0".join(
+            (cookies, environ.get("HTTP_USER_AGENT", ""), environ.get("REMOTE_ADDR", ""))
+        )
+        return f"session:{_digest(seen_as)}"
 
     def _key(self, environ: dict[str, Any], reader: str) -> str | None:
         version = self.content_version()
@@ -339,6 +347,10 @@ class ResponseCache:
             kept.append(("ETag", etag))
         last_modified = parse_date(given.get("last-modified"))
         return StoredResponse(status, kept, body, etag, last_modified, endpoint, expires)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("latin-1"), digest_size=16).hexdigest()
 
 
 def _per_request(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -199,17 +199,56 @@ def test_a_token_sent_to_a_page_or_a_wrong_token_is_never_stored(app, client, fa
             assert len(seen) == 1, path
 
 
-def test_a_session_cookie_is_never_answered_from_it(app, factory, slug):
+def test_a_session_is_never_given_a_visitors_or_another_sessions_page(app, factory, slug):
+    reader, other = factory.user("reader"), factory.user("other")
+    browsers = {}
+    for account in (reader, other):
+        browsers[account.username] = PageClient(app.test_client())
+        browsers[account.username].login(account)
+    app.test_client().get("/")  # the visitors' page is stored
+    for name, browser in browsers.items():
+        with flask_requests(app) as seen:
+            page = browser.get("/")
+        assert len(seen) == 1
+        assert f'href="/profile/{name}"' in page.text  # their own header
+        assert page.headers["Cache-Control"] == "private"
+
+
+def test_a_session_is_given_its_own_page_again_before_flask(app, factory, slug, count_queries):
     reader = factory.user("reader")
-    browser = app.test_client()
-    PageClient(browser).login(reader)
-    anonymous = app.test_client()
-    anonymous.get("/")
+    browser = PageClient(app.test_client())
+    browser.login(reader)
+    for path in ("/", f"/article/{slug}", "/profile/author"):
+        browser.get(path)  # may show a flash, or make the CSRF token: each sets a new cookie
+        first = browser.get(path)
+        with flask_requests(app) as seen, count_queries() as queries:
+            again = browser.get(path)
+        assert (len(seen), queries.count) == (0, 0), path
+        assert again.text == first.text and "Set-Cookie" not in again.headers
+    # The same cookie from another browser or address is Flask's (its session protection).
+    cookie = browser.client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
     with flask_requests(app) as seen:
-        page = browser.get("/")
+        thief.get("/", headers={"User-Agent": "elsewhere"})
     assert len(seen) == 1
-    assert "reader" in page.text  # the signed-in header, not the stored anonymous page
-    assert page.headers["Cache-Control"] == "private"
+
+
+def test_a_sessions_page_follows_its_writes_and_its_signing_out(app, factory, slug):
+    reader = factory.user("reader")
+    browser = PageClient(app.test_client())
+    browser.login(reader)
+    for _ in range(3):
+        assert "Unfollow author" not in browser.get(f"/article/{slug}").text
+    assert browser.post("/profile/author/follow", {"next": "/"}).status_code == 302
+    assert "Unfollow author" in browser.get(f"/article/{slug}").text
+    cookie = browser.client.get_cookie("session").value
+    for _ in range(2):
+        browser.get("/")
+    assert browser.post("/logout").status_code == 302
+    stolen = app.test_client()
+    stolen.set_cookie("session", cookie)
+    assert 'href="/profile/reader"' not in stolen.get("/").text  # signed out everywhere it was
 
 
 def test_a_page_with_a_csrf_token_is_never_stored(app, client):

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cachelib import SimpleCache
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from werkzeug.http import is_resource_modified, parse_date
@@ -81,6 +82,7 @@ READER_ENDPOINTS = PUBLIC_ENDPOINTS | {"api.feed"}
 KEYED_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_ORIGIN")
 VARY_ALLOWED = frozenset({"accept-encoding", "origin", "cookie"})  # Cookie: none is sent here
 PRIVATE_VARY_ALLOWED = VARY_ALLOWED | {"authorization"}  # keyed by its hash
+LOCAL_ANSWERS = 200  # answers each process keeps beside a shared cache (about 20 KB each)
 # Per request, never stored: each answer gets its own.
 NOT_STORED = frozenset({"x-request-id", "set-cookie", "date", "server"})
 STORE_FLAG = "conduit.may_store"  # (endpoint, expires) in the environ, set by ``mark_public``
@@ -185,6 +187,11 @@ class ResponseCache:
         self.wsgi_app = wsgi_app
         self.content_version = caching.version_reader(app)
         self.backend = app.extensions["cache"][cache]
+        # With a shared cache, each process also keeps the answers it served last: a hit then
+        # costs one Redis command (the content version), not two and the body's transfer.
+        self.nearby = (
+            SimpleCache(LOCAL_ANSWERS) if not isinstance(self.backend, SimpleCache) else None
+        )
         self.health = caching.health_of(app)
         registry = app.extensions.get("metrics_registry")
         self.metrics = HitMetrics(registry) if registry is not None else None
@@ -240,14 +247,23 @@ class ResponseCache:
         return f"response:{version}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
 
     def _get(self, key: str) -> StoredResponse | None:
+        if self.nearby is not None and (stored := self.nearby.get(key)) is not None:
+            return stored
         try:
-            return self.backend.get(key)
+            stored = self.backend.get(key)
         except Exception as error:  # a failing cache is no cache: Flask answers
             self.health.failed(error)
             return None
+        if stored is not None and self.nearby is not None:
+            self.nearby.set(key, stored, timeout=self._timeout(stored))
+        return stored
+
+    @staticmethod
+    def _timeout(stored: StoredResponse) -> int | None:
+        return None if stored.expires is None else max(1, math.ceil(stored.expires - time.time()))
 
     def _set(self, key: str, stored: StoredResponse) -> None:
-        timeout = None if stored.expires is None else math.ceil(stored.expires - time.time())
+        timeout = self._timeout(stored)
         try:
             self.backend.set(key, stored, timeout=timeout)
         except Exception as error:  # not kept this time
@@ -362,4 +378,4 @@ def init_app(app: Flask) -> None:
     client), and mark public answers on their way out."""
     app.after_request(mark_public)
     if app.config["RESPONSE_CACHE_ENABLED"]:
-        app.wsgi_app = ResponseCache(app.wsgi_app, app)
+        app.wsgi_app = app.extensions["response_cache"] = ResponseCache(app.wsgi_app, app)

@@ -146,6 +146,27 @@ def test_a_tokens_stored_answers_follow_its_writes_on_another_instance(app, inst
     assert reader.get(f"/api/articles/{slug}", headers=fan.headers).status_code == 401
 
 
+@pytest.mark.skipif(not REDIS_URL, reason="the shared cache is Redis: set REDIS_URL")
+def test_with_redis_each_process_keeps_the_answers_it_served_until_a_write(app, instances):
+    """A hit reads the content version from Redis and the answer from the process, so even an
+    answer gone from Redis is served; a write from another instance still drops it."""
+    reader, writer = instances
+    factory = Factory(app)
+    author = factory.user("author")
+    slug = factory.article(author)
+    path = f"/api/articles/{slug}"
+    reader.get(path)
+    first = reader.get(path)  # a hit from Redis, now kept in this process too
+    layer = reader.application.extensions["response_cache"]
+    for key in layer.backend._read_client.scan_iter(f"{layer.backend.key_prefix}response:*"):
+        layer.backend._write_client.delete(key)
+    with flask_requests(reader.application) as seen:
+        assert reader.get(path).data == first.data
+    assert seen == []
+    writer.put(path, json={"article": {"body": "Changed"}}, headers=author.headers)
+    assert reader.get(path).json["article"]["body"] == "Changed"
+
+
 def test_cached_reads_skip_the_database(client, factory, count_queries):
     factory.article(factory.user(), tag_list=["t"])
     client.get("/api/articles")

@@ -1,5 +1,7 @@
 """Styled HTML error pages, and the things every page carries."""
 
+import re
+
 import pytest
 from flask import Blueprint
 
@@ -45,7 +47,15 @@ def test_every_page_has_the_basics(pages, path):
     assert 'rel="icon" href="/static/favicon.svg"' in body
     assert '<main id="main"' in body and "<header" in body and "<footer" in body
     assert "<script>" not in body  # no inline script: a strict CSP stays possible
-    assert "cdn" not in body.lower() and "googleapis" not in body
+    # Nothing loads from elsewhere (a CDN): every script, image, stylesheet and icon is ours.
+    loaded = []
+    for tag in re.findall(r"<(?:script|img|link)\b[^>]*>", body):
+        if tag.startswith("<link") and not re.search(r'rel="(stylesheet|icon|preload)"', tag):
+            continue  # a link to a page (canonical, feeds), not something loaded
+        if url := re.search(r'(?:src|href)="([^"]*)"', tag):
+            loaded.append(url[1])
+    assert any(url.startswith("/static/style.css") for url in loaded)
+    assert all(re.match(r"/[^/]|data:", url) for url in loaded), loaded
 
 
 def test_static_assets_are_ours(pages):

@@ -13,6 +13,7 @@ post_request, below).
 """
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import shutil
@@ -85,6 +86,13 @@ def post_fork(server: "Arbiter", worker: "Worker") -> None:
     )
     if mallopt is not None and not operator_set:
         mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def post_worker_init(worker: "Worker") -> None:
+    # The app's own objects (modules, SQLAlchemy's mappers, the routes) live as long as the
+    # worker: keep them out of the garbage collector's passes, which then only walk what
+    # requests allocate (gc.freeze, meant for long-lived servers).
+    gc.freeze()
 
 
 def post_request(worker: "Worker", req: object, environ: dict, resp: object) -> None:

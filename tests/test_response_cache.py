@@ -1,7 +1,8 @@
 """The response cache (myapp/response_cache.py): anonymous public reads answered before Flask,
 with their own request id, log line and metrics; conditional requests; and never anything
-personal: nothing that carries a session or a form with a CSRF token is stored, and an API
-token is only ever given the answers Flask gave that token, until a write or its expiry."""
+personal: no form with a CSRF token is stored, and a signed-in reader (an API token, a page's
+session) is only ever given the answers Flask gave those credentials, until a write or their
+expiry."""
 
 import logging
 import time
@@ -197,6 +198,9 @@ def test_a_token_sent_to_a_page_or_a_wrong_token_is_never_stored(app, client, fa
             with flask_requests(app) as seen:
                 assert client.get(path, headers=headers).status_code == status
             assert len(seen) == 1, path
+
+
+# --- a page's session and its own pages ----------------------------------------------------
 
 
 def test_a_session_is_never_given_a_visitors_or_another_sessions_page(app, factory, slug):

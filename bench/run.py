@@ -47,9 +47,7 @@ class Endpoint:
     target: tuple[str, float] | None = None  # (group, minimum fraction of the reference)
     method: str = "GET"
     body: str = ""
-    # "cached": production config; "uncached": the cache turned off; "flask": the response
-    # cache turned off (what a signed-in reader's first read of a page costs)
-    phase: str = "cached"
+    phase: str = "cached"  # "cached": production config; "uncached": the cache turned off
     connections: int = 16
     encoding: str = ""  # the Accept-Encoding sent: "" asks for the body as it is
     conditional: bool = False  # sends If-None-Match with the ETag the server sent (expects 304)
@@ -117,14 +115,7 @@ COMPRESSED = {
     "GET / (signed in, gzip)": SIGNED_IN_HOME,
 }
 # What --scale measures at each worker count.
-SCALE_ROWS = (
-    ANONYMOUS_LIST,
-    SIGNED_IN_LIST,
-    SIGNED_IN_ARTICLE,
-    SIGNED_IN_HOME,
-    "GET /api/articles (signed in, response cache off)",
-    "GET / (signed in, response cache off)",
-)
+SCALE_ROWS = (ANONYMOUS_LIST, SIGNED_IN_LIST, SIGNED_IN_ARTICLE, SIGNED_IN_HOME)
 
 
 def endpoints(data) -> list[Endpoint]:
@@ -183,24 +174,6 @@ def endpoints(data) -> list[Endpoint]:
             phase="uncached",
         ),
         Endpoint("GET /api/tags (uncached)", "/api/tags", phase="uncached"),
-        # A signed-in reader's repeated reads are the response cache's; these are Flask's
-        # (the viewer cache and the fragments), as on a reader's first read after a write.
-        *(
-            Endpoint(f"{name} (signed in, response cache off)", path, auth, phase="flask")
-            for name, path, auth in (
-                ("GET /api/articles", "/api/articles", "token"),
-                ("GET /api/articles/feed", "/api/articles/feed", "token"),
-                ("GET /api/articles/:slug", f"/api/articles/{data.hot_slug}", "token"),
-                (
-                    "GET /api/articles/:slug/comments",
-                    f"/api/articles/{data.hot_slug}/comments",
-                    "token",
-                ),
-                ("GET /api/profiles/:username", f"/api/profiles/{data.author}", "token"),
-                ("GET /", "/", "cookie"),
-                ("GET /article/:slug", f"/article/{data.hot_slug}", "cookie"),
-            )
-        ),
         # The costliest body the Markdown limits accept (myapp/articles/markdown.py): rendered
         # on every write, never on a read.
         Endpoint(
@@ -299,21 +272,14 @@ def prepare(database_url: str, redis_url: str | None, articles: int):
         session["_fresh"] = True
     client.get("/")
     cookie = client.get_cookie("session").value
-    # Clients that send what an endpoint says, as wrk does: with the production config, and with
-    # the response cache off (the "flask" rows).
-    plain = create_app({"RESPONSE_CACHE_ENABLED": False})
-    with plain.app_context():
-        plain_engine = db.engine
-    visitors = {"cached": app.test_client(False), "flask": plain.test_client(False)}
+    visitor = app.test_client(use_cookies=False)  # sends what an endpoint says, as wrk does
 
     counts: dict[str, int] = {}
     statements: list[str] = []
     matches = 0  # how many articles the search finds
-    for counted in (engine, plain_engine):
-        event.listen(counted, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     for endpoint in endpoints(data):
-        visitor = visitors.get(endpoint.phase)
-        if visitor is None:
+        if endpoint.phase == "uncached":
             continue  # measured below with the cache off; same statements as a cache miss
         headers = auth_headers(endpoint, token, cookie)
         request = {
@@ -337,8 +303,6 @@ def prepare(database_url: str, redis_url: str | None, articles: int):
         list_bytes = len(
             client.get("/api/articles", headers={"Authorization": f"Token {token}"}).data
         )
-        db.engine.dispose()
-    with plain.app_context():
         db.engine.dispose()
     return data, token, cookie, counts, list_bytes, matches
 
@@ -748,11 +712,6 @@ def every_row(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[
         print("Conduit, cache off:", flush=True)
         with gunicorn("wsgi:app", env | {"CACHE_TYPE": "NullCache"}, run.workdir) as (base, _):
             results += measure(base, uncached, run)
-    if flask := [e for e in items if e.phase == "flask"]:
-        print("Conduit, response cache off:", flush=True)
-        off = env | {"RESPONSE_CACHE_ENABLED": "false"}
-        with gunicorn("wsgi:app", off, run.workdir) as (base, _):
-            results += measure(base, flask, run)
     print("Reference app:", flush=True)
     reference = measure_reference(env, args.list_bytes, run)
     against(reference, results, counts)
@@ -767,11 +726,8 @@ def scale_out(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[
         print(f"{workers} workers:", flush=True)
         workers_env = env | {"WEB_CONCURRENCY": str(workers)}
         with gunicorn("wsgi:app", workers_env, run.workdir) as (base, pid):
-            results = measure(base, [e for e in items if e.phase == "cached"], run)
+            results = measure(base, items, run)
             rss = worker_rss_mb(pid)
-        off = workers_env | {"RESPONSE_CACHE_ENABLED": "false"}
-        with gunicorn("wsgi:app", off, run.workdir) as (base, _):
-            results += measure(base, [e for e in items if e.phase == "flask"], run)
         reference = measure_reference(workers_env, args.list_bytes, run)
         against(reference, results, counts)
         points.append(ScalePoint(workers, reference, results, rss))

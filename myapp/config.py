@@ -89,7 +89,6 @@ class Config:
     # a shared cache in front (nginx, a CDN) may keep them.
     RESPONSE_CACHE_ENABLED = True
     RESPONSE_CACHE_SHARED_SECONDS = 5
-    RESPONSE_CACHE_PRIVATE_SECONDS = 60  # an API token's own answers (myapp/response_cache.py)
 
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: larger bodies get 413
 
@@ -249,7 +248,6 @@ SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
         "CACHE_DEFAULT_TIMEOUT", "API_TOKEN_TTL_SECONDS", "ARGON2_MAX_CONCURRENT", "PROXY_COUNT",
         "WORKER_CONCURRENCY", "WORKER_METRICS_PORT", "NOTIFICATION_MAX_ATTEMPTS",
         "PASSWORD_RESET_TTL_SECONDS", "RESPONSE_CACHE_SHARED_SECONDS",
-        "RESPONSE_CACHE_PRIVATE_SECONDS",
     ),
     float: (
         "CACHE_RETRY_SECONDS", "PUBLISH_INTERVAL_SECONDS", "OUTBOX_SWEEP_SECONDS",

@@ -9,21 +9,10 @@ stays correct and safe:
   public table replaces, from any process: after a write nobody is served what was stored before
   it. The key also holds the method, scheme, host, path, query string, and the request headers the
   response varies on (``Accept-Encoding``, ``Origin``).
-- **Never shared with another reader.** A response is stored only when a public endpoint
-  answered 200 and set no cookie: a page that made a CSRF token (a form) writes it into the
-  session, whose cookie it then sets, so it is never stored for visitors. A visitor who sends
-  no credentials shares the visitors' answers; a visitor's session without a user always
-  reaches Flask, and so does a "remember me" cookie.
-- **A signed-in reader's own answers.** A GET under /api with an ``Authorization`` header is
-  keyed by a hash of that header too; a page requested with a session cookie, by a hash of the
-  whole ``Cookie`` header, the ``User-Agent`` and the client's address (so a cookie used from
-  elsewhere reaches Flask and its session protection). Each is answered only with what Flask
-  answered those same credentials after checking them (the reader's flags, buttons and CSRF
-  token included). Such an answer is kept ``RESPONSE_CACHE_PRIVATE_SECONDS``, never past a
-  token's expiry, and never past the content version: signing out, suspending the user, a new
-  password or "sign out everywhere" write ``users``, so the next request is Flask's, which
-  refuses the credentials. A page that changes the session (a flash shown, a CSRF token made, a
-  "remember me" session renewed) sets a cookie, so it is never kept.
+- **Never personal.** A request with an ``Authorization`` header or a session cookie is never
+  answered from the cache nor stored. A response is stored only when a public endpoint answered
+  200 to a request whose viewer was anonymous and it sets no cookie: a page that made a CSRF
+  token (a form) writes it into the session, whose cookie it then sets, so it is never stored.
 - **Conditional requests**: every stored response has an ``ETag`` (a hash of its bytes), and a
   request whose ``If-None-Match`` holds it gets 304. ``Cache-Control: public, max-age=0,
   s-maxage=N`` lets a shared cache (nginx, a CDN) keep it ``RESPONSE_CACHE_SHARED_SECONDS``
@@ -35,7 +24,6 @@ A cache that fails (Redis gone) turns the layer off for that request: Flask answ
 """
 
 import hashlib
-import math
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -49,7 +37,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from werkzeug.http import is_resource_modified, parse_date
 
 from myapp import caching
-from myapp.application import is_api_path
 from myapp.extensions import cache
 from myapp.monitoring import REQUEST_ID, request_log
 
@@ -76,16 +63,13 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.robots",
     }
 )
-# What a signed-in reader's own answers may also be kept of: reads only they have.
-READER_ENDPOINTS = PUBLIC_ENDPOINTS | {"api.feed"}
 # The request headers a public response may vary on; each is part of the key.
 KEYED_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_ORIGIN")
 VARY_ALLOWED = frozenset({"accept-encoding", "origin", "cookie"})  # Cookie: none is sent here
-PRIVATE_VARY_ALLOWED = VARY_ALLOWED | {"authorization"}  # keyed by its hash
-LOCAL_ANSWERS = 200  # answers each process keeps beside a shared cache (about 20 KB each)
 # Per request, never stored: each answer gets its own.
 NOT_STORED = frozenset({"x-request-id", "set-cookie", "date", "server"})
-STORE_FLAG = "conduit.may_store"  # (endpoint, expires) in the environ, set by ``mark_public``
+LOCAL_ANSWERS = 200  # answers each process keeps beside a shared cache (about 20 KB each)
+PUBLIC_FLAG = "conduit.public_endpoint"  # set in the environ by ``mark_public``
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -99,7 +83,6 @@ class StoredResponse:
     etag: str
     last_modified: datetime | None
     endpoint: str
-    expires: float | None  # for a token's answer: seconds since the epoch; None: a visitor's
 
     def fresh_for(self, environ: dict[str, Any]) -> bool:
         """Whether the request's ``If-None-Match`` / ``If-Modified-Since`` say it has this."""
@@ -109,20 +92,17 @@ class StoredResponse:
 
 
 def mark_public(response: Response) -> Response:
-    """After a public endpoint answered 200: let the layer store it, for every visitor when the
-    viewer was anonymous (and then say that shared caches may keep it a moment), or for the
-    credentials that signed the viewer in. Anything else is nobody's to share (an
-    ``after_request`` hook)."""
-    kept = request.method == "GET" and response.status_code == 200
-    public = kept and request.endpoint in PUBLIC_ENDPOINTS and not _signed_in()
+    """After a public endpoint answered an anonymous viewer: let the layer store it, and say that
+    shared caches may keep it a moment; anything else is nobody's to share (an ``after_request``
+    hook)."""
+    public = (
+        request.endpoint in PUBLIC_ENDPOINTS
+        and request.method == "GET"
+        and response.status_code == 200
+        and not _signed_in()
+    )
     if public:
-        request.environ[STORE_FLAG] = (request.endpoint, None)
-    elif (
-        kept
-        and request.endpoint in READER_ENDPOINTS
-        and (expires := _own_answer_expires()) is not None
-    ):
-        request.environ[STORE_FLAG] = (request.endpoint, expires)
+        request.environ[PUBLIC_FLAG] = request.endpoint
     if "Cache-Control" not in response.headers and request.endpoint != "static":
         response.headers["Cache-Control"] = (
             f"public, max-age=0, s-maxage={_shared_seconds()}" if public else "private"
@@ -133,17 +113,6 @@ def mark_public(response: Response) -> Response:
 def _signed_in() -> bool:
     user = g.get("_login_user")  # Flask-Login's, once someone asked who is signed in
     return bool(user is not None and user.is_authenticated)
-
-
-def _own_answer_expires() -> float | None:
-    """For a signed-in viewer: until when their answer may be kept for their credentials."""
-    if not _signed_in():
-        return None
-    kept_until = time.time() + current_app.config["RESPONSE_CACHE_PRIVATE_SECONDS"]
-    presented = g.get("api_token")
-    if presented is not None:  # never past the token's own expiry
-        return min(float(presented[1].expires_at), kept_until)
-    return kept_until
 
 
 def _shared_seconds() -> int:
@@ -168,6 +137,7 @@ class HitMetrics:
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
             registry=registry,
         )
+
         self.children: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def observe(self, endpoint: str, status: str, seconds: float) -> None:
@@ -195,48 +165,34 @@ class ResponseCache:
         self.health = caching.health_of(app)
         registry = app.extensions.get("metrics_registry")
         self.metrics = HitMetrics(registry) if registry is not None else None
-        self.session_cookie = app.config["SESSION_COOKIE_NAME"] + "="
-        self.remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "="
+        self.credentials = (
+            app.config["SESSION_COOKIE_NAME"] + "=",
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "=",
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        reader = self._reader(environ)
-        if reader is None:
+        if not self._anonymous_read(environ):
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        key = self._key(environ, reader)
+        key = self._key(environ)
         stored = self._get(key) if key else None
-        if stored is not None and (stored.expires is None or stored.expires > time.time()):
+        if stored is not None:
             return self._answer(stored, environ, start_response, started)
-        return self._store_on_the_way(key, reader, environ, start_response)
+        return self._store_on_the_way(key, environ, start_response)
 
-    def _reader(self, environ: dict[str, Any]) -> str | None:
-        """Whose answers a GET may get: "" for a visitor who sends no credentials; on the API,
-        ``token:<hash>`` of the ``Authorization`` header (the API reads no cookie); on a page,
-        ``session:<hash>`` of the cookies, the ``User-Agent`` and the client's address. None
-        (Flask always answers) for a write, a "remember me" cookie (Flask restores a session
-        from it), or a token sent to a page (pages read none)."""
-        if environ["REQUEST_METHOD"] != "GET":
-            return None
-        authorization = environ.get("HTTP_AUTHORIZATION")
-        if is_api_path(environ.get("PATH_INFO", "")):
-            return "" if authorization is None else f"token:{_digest(authorization)}"
+    def _anonymous_read(self, environ: dict[str, Any]) -> bool:
+        """A GET that carries no credentials (a false alarm on the cookie only skips the cache)."""
+        if environ["REQUEST_METHOD"] != "GET" or "HTTP_AUTHORIZATION" in environ:
+            return False
         cookies = environ.get("HTTP_COOKIE", "")
-        if authorization is not None or self.remember_cookie in cookies:
-            return None
-        if self.session_cookie not in cookies:
-            return ""
-        seen_as = "\0".join(
-            (cookies, environ.get("HTTP_USER_AGENT", ""), environ.get("REMOTE_ADDR", ""))
-        )
-        return f"session:{_digest(seen_as)}"
+        return not any(name in cookies for name in self.credentials)
 
-    def _key(self, environ: dict[str, Any], reader: str) -> str | None:
+    def _key(self, environ: dict[str, Any]) -> str | None:
         version = self.content_version()
         if version is None:  # the cache is unavailable: Flask answers
             return None
         parts = "\0".join(
             (
-                reader,
                 environ["wsgi.url_scheme"],
                 environ.get("HTTP_HOST", ""),
                 environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
@@ -255,17 +211,12 @@ class ResponseCache:
             self.health.failed(error)
             return None
         if stored is not None and self.nearby is not None:
-            self.nearby.set(key, stored, timeout=self._timeout(stored))
+            self.nearby.set(key, stored)
         return stored
 
-    @staticmethod
-    def _timeout(stored: StoredResponse) -> int | None:
-        return None if stored.expires is None else max(1, math.ceil(stored.expires - time.time()))
-
     def _set(self, key: str, stored: StoredResponse) -> None:
-        timeout = self._timeout(stored)
         try:
-            self.backend.set(key, stored, timeout=timeout)
+            self.backend.set(key, stored)
         except Exception as error:  # not kept this time
             self.health.failed(error)
 
@@ -304,15 +255,13 @@ class ResponseCache:
         return [body]
 
     def _store_on_the_way(
-        self, key: str | None, reader: str, environ: dict[str, Any], start_response: StartResponse
+        self, key: str | None, environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
-        """Let Flask answer; keep the answer when ``mark_public`` said it may be kept, for the
-        reader it was made for (a visitor's for visitors, a token's for that token)."""
+        """Let Flask answer; keep the answer when ``mark_public`` said it may be kept."""
         captured: list[Any] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            flag = environ.get(STORE_FLAG)
-            if flag is None or (flag[1] is None) != (reader == "") or not status.startswith("200"):
+            if PUBLIC_FLAG not in environ or not status.startswith("200"):
                 return start_response(status, headers, exc_info)
             captured[:] = [status, headers]
             return lambda data: None  # the body comes back through the iterable
@@ -326,7 +275,7 @@ class ResponseCache:
             if hasattr(iterable, "close"):
                 iterable.close()
         status, headers = captured
-        stored = self._stored(status, headers, body, *environ[STORE_FLAG])
+        stored = self._stored(status, headers, body, environ[PUBLIC_FLAG])
         if stored is None:
             start_response(status, headers)
             return [body]
@@ -339,11 +288,7 @@ class ResponseCache:
 
     @staticmethod
     def _stored(
-        status: str,
-        headers: list[tuple[str, str]],
-        body: bytes,
-        endpoint: str,
-        expires: float | None,
+        status: str, headers: list[tuple[str, str]], body: bytes, endpoint: str
     ) -> StoredResponse | None:
         """What to keep of a response, or None when it must not be kept."""
         vary = {
@@ -352,8 +297,7 @@ class ResponseCache:
             if name.lower() == "vary"
             for part in value.split(",")
         }
-        allowed = VARY_ALLOWED if expires is None else PRIVATE_VARY_ALLOWED
-        if any(n.lower() == "set-cookie" for n, _ in headers) or not vary <= allowed:
+        if any(n.lower() == "set-cookie" for n, _ in headers) or not vary <= VARY_ALLOWED:
             return None
         kept = [(n, v) for n, v in headers if n.lower() not in NOT_STORED]
         given = {n.lower(): v for n, v in headers}
@@ -362,11 +306,7 @@ class ResponseCache:
             etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
             kept.append(("ETag", etag))
         last_modified = parse_date(given.get("last-modified"))
-        return StoredResponse(status, kept, body, etag, last_modified, endpoint, expires)
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("latin-1"), digest_size=16).hexdigest()
+        return StoredResponse(status, kept, body, etag, last_modified, endpoint)
 
 
 def _per_request(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -87,14 +87,6 @@ class QueryCounter:
 
 
 @pytest.fixture
-def flask_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every request reaches Flask, as on a response-cache miss: for tests of what that costs."""
-    from myapp.response_cache import ResponseCache
-
-    monkeypatch.setattr(ResponseCache, "_reader", lambda self, environ: None)
-
-
-@pytest.fixture
 def count_queries(app: Flask):
     """``with count_queries() as q: ...`` then ``q.count`` is the SQL statements it ran."""
     with app.app_context():

@@ -122,10 +122,10 @@ def test_unfavorite_is_seen(app, instances):
     assert reader.get(f"/api/articles/{slug}").json["article"]["favoritesCount"] == 0
 
 
-def test_a_tokens_stored_answers_follow_its_writes_on_another_instance(app, instances):
-    """A reader's own answers (myapp/response_cache.py keeps them per token) change with their
-    favorite and follow made through another instance, and their token, revoked there, is
-    refused here at once."""
+def test_a_signed_in_readers_flags_follow_their_writes_on_another_instance(app, instances):
+    """A reader's own reads (the cached viewer, the cached fragments with their flags laid
+    over) change with their favorite and follow made through another instance, and their token,
+    revoked there, is refused here at once."""
     reader, writer = instances
     factory = Factory(app)
     author, fan = factory.user("author"), factory.user("fan")

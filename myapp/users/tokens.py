@@ -26,7 +26,6 @@ MAX_ID = 2**31 - 1
 class TokenClaims:
     user_id: int
     credentials_key: str
-    expires_at: int  # seconds since the epoch
 
 
 def issue_token(user: User) -> str:
@@ -58,7 +57,7 @@ def read_token(token: str) -> TokenClaims | None:
         return None
     if not isinstance(key, str):
         return None
-    return TokenClaims(int(user_id), key, claims["exp"])
+    return TokenClaims(int(user_id), key)
 
 
 # --- password reset links ---------------------------------------------------------------------

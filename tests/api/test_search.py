@@ -200,14 +200,9 @@ def test_any_text_is_searchable_without_error(client, library):
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_a_search_costs_a_constant_number_of_queries(
-    request, client, factory, count_queries, signed_in
-):
+def test_a_search_costs_a_constant_number_of_queries(client, factory, count_queries, signed_in):
     """(The viewer,) the total and the page, anonymous; then (the viewer's flags); a repeat
-    comes from the cache, but for the viewer's flags (the viewer is cached too). A repeat with
-    the same token is the response cache's: here Flask answers it."""
-    if signed_in:
-        request.getfixturevalue("flask_path")
+    comes from the cache, but for the viewer's flags (the viewer is cached too)."""
     reader = factory.user()
     author = factory.user()
     for i in range(12):

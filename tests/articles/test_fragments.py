@@ -316,13 +316,11 @@ def test_hidden_comments_are_seen_by_their_author_and_staff_alone(client, factor
 
 
 @pytest.mark.parametrize("size", [1, 12])
-def test_statements_stay_few_whatever_the_page_size(
-    client, factory, count_queries, flask_path, size
-):
+def test_statements_stay_few_whatever_the_page_size(client, factory, count_queries, size):
     """Reading articles (the viewer aside): the total, the page's ids with the flags, the
     missing fragments; then, the total and the fragments cached, the page alone. The feed's
     total is per reader; one article, or its comments, is one statement, plus the missing
-    fragments. (A repeat with the same token is the response cache's: here Flask answers.)"""
+    fragments."""
     author, reader = factory.user(), factory.user()
     slug = None
     for i in range(size):

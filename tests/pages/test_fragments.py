@@ -311,10 +311,7 @@ def test_a_write_through_one_instance_is_seen_through_the_other(app, factory, tw
 
 
 @pytest.mark.parametrize("path", ["/", "/article/{slug}"])
-def test_cached_fragments_add_no_sql_statement(
-    app, factory, count_queries, monkeypatch, flask_path, path
-):
-    """(A repeat with the same session is the response cache's: here Flask renders it.)"""
+def test_cached_fragments_add_no_sql_statement(app, factory, count_queries, monkeypatch, path):
     author, reader = factory.user("author"), factory.user("reader")
     pages = signed_in(app, reader)
 

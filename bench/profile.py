@@ -3,9 +3,8 @@
     python -m bench.profile [--path /api/articles] [--signed-in] [--requests 300]
 
 Uses the benchmark's dataset (200 articles) in a temporary SQLite database and the production
-config with the response cache off, so that Flask answers every request, as it does a reader's
-first read after a write; prints the profile as text (docs/benchmarks.md keeps the one of the
-article list).
+config with the response cache off, so that Flask answers an anonymous request too, as on a
+cache miss; prints the profile as text (docs/benchmarks.md keeps the one of the article list).
 """
 
 import argparse

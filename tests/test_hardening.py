@@ -7,6 +7,7 @@ in tests/test_rate_limits.py, page fuzzing (finding 7) in tests/pages/test_fuzz.
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import jwt
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import delete, insert, select
 
 from myapp import create_app
 from myapp.extensions import db
+from myapp.users import tokens
 from myapp.users.models import User
 from myapp.users.tokens import ALGORITHM
 from tests.pages.conftest import PageClient
@@ -325,6 +327,37 @@ def test_an_expired_token_is_refused(app, client, factory):
     claims["exp"] = claims["iat"] - 1
     expired = jwt.encode(claims, app.config["SECRET_KEY"], algorithm=ALGORITHM)
     assert client.get("/api/user", headers={"Authorization": f"Token {expired}"}).status_code == 401
+
+
+def test_a_token_accepted_while_valid_is_refused_once_it_expires(client, factory, monkeypatch):
+    # A process verifies each token's signature once (myapp/users/tokens.py); its times are
+    # checked on every request all the same.
+    account = factory.user()
+    assert client.get("/api/user", headers=account.headers).status_code == 200
+    expires = jwt.decode(account.token, options={"verify_signature": False})["exp"]
+    monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: expires))
+    refused = client.get("/api/user", headers=account.headers)
+    assert refused.status_code == 401
+    assert refused.json == {"errors": {"token": ["is invalid or expired"]}}
+    monkeypatch.setattr(tokens, "time", SimpleNamespace(time=lambda: expires - 1))
+    assert client.get("/api/user", headers=account.headers).status_code == 200
+
+
+def test_a_token_issued_in_the_future_is_refused(app, client, factory):
+    account = factory.user()
+    claims = jwt.decode(account.token, options={"verify_signature": False})
+    claims["iat"] += 60
+    early = jwt.encode(claims, app.config["SECRET_KEY"], algorithm=ALGORITHM)
+    assert client.get("/api/user", headers={"Authorization": f"Token {early}"}).status_code == 401
+
+
+def test_a_token_with_times_that_are_not_whole_seconds_is_refused(app, client, factory):
+    account = factory.user()
+    claims = jwt.decode(account.token, options={"verify_signature": False})
+    for odd in ({"exp": str(claims["exp"])}, {"iat": float(claims["iat"])}, {"exp": True}):
+        token = jwt.encode(claims | odd, app.config["SECRET_KEY"], algorithm=ALGORITHM)
+        refused = client.get("/api/user", headers={"Authorization": f"Token {token}"})
+        assert refused.status_code == 401, odd
 
 
 # --- 11. Operations ------------------------------------------------------------------------------

@@ -332,7 +332,12 @@ def test_a_refused_email_is_retried_then_failed_then_sent_by_the_operator(
     assert states[1][1] > states[0][1]
     assert mailbox.count(mid) == 0
 
-    assert worker.metric("conduit_notifications_total", kind="comment", outcome="failed") == 1
+    # The worker counts the failure just after it commits the row: wait for the count too.
+    eventually(
+        lambda: worker.metric("conduit_notifications_total", kind="comment", outcome="failed") == 1,
+        10,
+        "the failure counted",
+    )
     assert worker.metric("conduit_notifications_total", kind="comment", outcome="retry") == 2
     retries = worker.metric(
         "conduit_tasks_total", task="myapp.tasks.deliver_notification", outcome="retry"

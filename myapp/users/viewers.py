@@ -5,8 +5,9 @@ the database that is one statement per request. The cache holds the user's row u
 content version (``myapp/caching.py``), which every commit that touches ``users`` replaces,
 whoever makes it (API, pages, admin, CLI, worker): a suspension, a new password, "sign out
 everywhere" or a signing out is seen by every process on the very next request. An entry also
-lives at most ``VIEWER_CACHE_SECONDS``, which bounds what a write that bypasses our sessions
-(an operator's SQL) or a cache outage could leave behind.
+lives at most ``VIEWER_CACHE_SECONDS`` (with Redis, and a process's copy up to
+``caching.NEARBY_SECONDS`` more), which bounds what a write that bypasses our sessions (an
+operator's SQL) or a cache outage could leave behind.
 
 The cache holds the row's column values, never an ORM object tied to another session; a hit
 rebuilds a persistent ``User`` in this request's session without SQL, so services can still
@@ -30,6 +31,7 @@ VIEWER_CACHE_SECONDS = 60
 
 # A secret only signing in and changing the password read; they load it (one statement) then.
 NOT_CACHED = frozenset({"password_hash"})
+_USERS = inspect(User).class_manager
 
 
 def _row(user: User) -> dict[str, Any]:
@@ -42,11 +44,17 @@ def _row(user: User) -> dict[str, Any]:
 
 
 def _rebuild(row: dict[str, Any]) -> User:
-    """A persistent User from cached column values, in this session, without SQL (SQLAlchemy's
-    way to put a cached object back: make it detached, then ``merge(load=False)``)."""
-    user = User(**row)
+    """A persistent User from cached column values, in this session, without SQL.
+
+    Built as the ORM builds a loaded row (the instance without ``__init__``, its values as
+    loaded: no validators, no change history), made detached under its identity, then added.
+    Half the time of ``merge(load=False)`` on a copy made with ``User(**row)``: this runs on
+    every signed-in request."""
+    user = _USERS.new_instance()
+    user.__dict__.update(row)
     make_transient_to_detached(user)  # what is not in the row (the password hash) is expired
-    return db.session.merge(user, load=False)
+    db.session.add(user)
+    return user
 
 
 def load_viewer(user_id: int) -> User | None:

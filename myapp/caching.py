@@ -4,7 +4,8 @@ Every cached value's key carries the *content version*, a random token replaced 
 transaction that wrote a public table commits, whoever made it: a view, the shell, a CLI command,
 a worker (a hook on the session's commit, at the end of this module). Readers look the token up
 first, so after a write no process anywhere serves what was cached before it; old entries are
-simply never read again and expire.
+simply never read again and expire. A request looks it up once and keeps it (its reads are then
+one snapshot), until its own commit replaces it; work outside a request looks it up every time.
 
 With ``REDIS_URL`` the token and the values are shared by every process and host. Without it the
 values live in each process, and the token in a file in the instance folder
@@ -27,7 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, has_app_context
+from cachelib import SimpleCache
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, object_mapper
 
@@ -35,6 +37,7 @@ from myapp.extensions import Session, cache
 
 T = TypeVar("T")
 VERSION_KEY = "content-version"
+SEEN_VERSION = "content_version"  # where a request keeps the token it read (on ``g``)
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,7 @@ def guarded(operation: Callable[[], T], fallback: T) -> T:
         if health.owes_invalidation:  # a write during the outage: forget what was cached before
             cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
             health.owes_invalidation = False
+            _forget_seen_version()
         result = operation()
     except Exception as error:  # any backend failure means "no cache"
         health.failed(error)
@@ -126,7 +130,25 @@ def _version_file() -> VersionFile | None:
 
 
 def content_version() -> str | None:
-    """The current content token (made on first use); None while the cache is unavailable."""
+    """The current content token (made on first use); None while the cache is unavailable.
+
+    A request reads it once: its every cached read (the viewer, the lists, the fragments) then
+    costs no extra Redis command or ``stat`` for it."""
+    in_request = has_request_context()
+    if in_request and (seen := g.get(SEEN_VERSION)) is not None:
+        return seen
+    version = _read_version()
+    if in_request and version is not None:
+        setattr(g, SEEN_VERSION, version)
+    return version
+
+
+def _forget_seen_version() -> None:
+    if has_request_context():
+        g.pop(SEEN_VERSION, None)
+
+
+def _read_version() -> str | None:
     if (shared := _version_file()) is not None:
         return shared.read()
 
@@ -166,6 +188,7 @@ def version_reader(app: Flask) -> Callable[[], str | None]:
 
 def content_changed() -> None:
     """Forget every versioned cached value (the commit hook below calls it)."""
+    _forget_seen_version()
     if (shared := _version_file()) is not None:
         shared.replace()
     elif not guarded(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0) or True, False):
@@ -218,28 +241,56 @@ for _name, _hook in (
 
 
 def init_app(app: Flask) -> None:
-    """With per-process values, keep the version where every process on the host sees it."""
-    if not app.config["CACHE_TYPE"].startswith("Redis"):
+    """With per-process values, keep the version where every process on the host sees it; with
+    Redis, give the process its copies of what it reads (``get_many``)."""
+    if app.config["CACHE_TYPE"].startswith("Redis"):
+        app.extensions["nearby_cache"] = SimpleCache(NEARBY_ENTRIES, NEARBY_SECONDS)
+    else:
         path = Path(app.instance_path) / "content-version"
         app.extensions["content_version_file"] = VersionFile(path)
 
 
-def cached(
-    namespace: str,
-    build: Callable[[], T],
-    *parts: Any,
-    versioned: bool = True,
-    timeout: int | None = None,
-) -> T:
-    """``build()``'s value, from the cache when it holds one for these parts (at most
-    ``timeout`` seconds, else ``CACHE_DEFAULT_TIMEOUT``)."""
-    version = content_version() if versioned else "-"
+def cached(namespace: str, build: Callable[[], T], *parts: Any, timeout: int | None = None) -> T:
+    """``build()``'s value, from the cache when it holds one for these parts under the content
+    version (at most ``timeout`` seconds, else ``CACHE_DEFAULT_TIMEOUT``)."""
+    version = content_version()
     if version is None:
         return build()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"{namespace}:{version}:{digest}"
-    value = guarded(lambda: cache.get(key), None)
+    value = guarded(lambda: get_many([key])[0], None)
     if value is None:
         value = build()
-        guarded(lambda: cache.set(key, value, timeout=timeout), None)
+        guarded(lambda: set_many({key: value}, timeout=timeout), None)
     return value
+
+
+# --- each process's copies of a shared cache's entries ---------------------------------------
+
+# Every key read below names its content version, so a copy of an entry is never stale for a
+# write made through a session: it is simply not read again. The copies only save Redis
+# commands; they live NEARBY_SECONDS, which is all they add to an entry's life in Redis.
+NEARBY_SECONDS = 5
+NEARBY_ENTRIES = 2000  # about 1 KB each (a fragment, a viewer's row)
+
+
+def get_many(keys: list[str]) -> list[Any]:
+    """The values of versioned ``keys`` (None where there is none). With Redis, the process's own
+    copies first, then one command for the rest, which the process then keeps."""
+    nearby: SimpleCache | None = current_app.extensions.get("nearby_cache")
+    if nearby is None:
+        return cache.get_many(*keys)
+    found = dict(zip(keys, nearby.get_many(*keys), strict=True))
+    missing = [key for key, value in found.items() if value is None]
+    if missing:
+        fetched = dict(zip(missing, cache.get_many(*missing), strict=True))
+        nearby.set_many({key: value for key, value in fetched.items() if value is not None})
+        found |= fetched
+    return [found[key] for key in keys]
+
+
+def set_many(values: dict[str, Any], timeout: int | None = None) -> None:
+    """Store versioned entries (and, with Redis, keep this process's copies)."""
+    cache.set_many(values, timeout=timeout)
+    if (nearby := current_app.extensions.get("nearby_cache")) is not None:
+        nearby.set_many(values)

@@ -8,21 +8,26 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import select, update
 
-from myapp import create_app
+from myapp import caching, create_app
 from myapp.articles.models import Article
-from myapp.extensions import db
+from myapp.extensions import cache, db
 from myapp.users import services as users
 from myapp.users.models import User
 from tests.factories import Factory
+from tests.pages.conftest import PageClient
 from tests.servers import free_port, wait_for_port
 from tests.test_response_cache import flask_requests
 
@@ -302,3 +307,115 @@ def test_plain_gunicorn_workers_never_serve_another_workers_stale_read(tmp_path,
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+
+
+def test_a_request_reads_the_content_version_once(app, client, factory, monkeypatch):
+    """A signed-in page reads the viewer, the lists and the fragments from the cache, each keyed
+    by the content version: the request looks the version up (a Redis command, or a ``stat``)
+    once, not once for each."""
+    author, reader = factory.user("author"), factory.user("reader")
+    for number in range(3):
+        factory.article(author, title=f"Post {number}", tag_list=["t"])
+    reads = []
+    read_version = caching._read_version
+    monkeypatch.setattr(caching, "_read_version", lambda: reads.append(1) or read_version())
+    for path in ("/api/articles", "/api/articles/feed", "/api/articles/post-1"):
+        reads.clear()
+        assert client.get(path, headers=reader.headers).status_code == 200
+        assert len(reads) == 1, path
+    pages = PageClient(app.test_client())
+    pages.login(reader)
+    for path in ("/", "/article/post-1"):
+        reads.clear()
+        assert pages.get(path).status_code == 200
+        assert len(reads) == 1, path
+
+
+def test_a_request_sees_the_version_its_own_commit_made(app, factory):
+    """A request that writes, then reads, reads under the version its commit made: never what
+    was cached before its write."""
+    slug = factory.article(factory.user(), title="Before")
+    with app.test_request_context():
+        before = caching.content_version()
+        assert caching.content_version() == before  # kept for the request
+        db.session.scalar(select(Article).where(Article.slug == slug)).title = "After"
+        db.session.commit()
+        after = caching.content_version()
+        assert after != before
+        assert caching.content_version() == after
+
+
+def test_work_outside_a_request_reads_the_content_version_every_time(app, factory):
+    """A worker's task or a CLI command can run for a while: it never keeps the version, so it
+    sees another process's write at once."""
+    with app.app_context():
+        before = caching.content_version()
+        caching.content_changed()  # as another process's commit would
+        assert caching.content_version() != before
+
+
+@contextmanager
+def redis_commands() -> Iterator[list[str]]:
+    """The Redis commands any client in this process sends meanwhile, by name."""
+    sent: list[str] = []
+    real = redis.Redis.execute_command
+
+    def execute_command(self, *args, **options):
+        sent.append(str(args[0]))
+        return real(self, *args, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redis.Redis, "execute_command", execute_command)
+        yield sent
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="the shared cache is Redis: set REDIS_URL")
+def test_with_redis_a_signed_in_read_costs_one_command(
+    client, database_url, factory, count_queries
+):
+    """The viewer, the total and the fragments are each process's copies of Redis's entries:
+    a signed-in list costs the content version's GET and its one statement (the page's ids
+    and the reader's flags), and still sees another reader's write at once."""
+    author, reader = factory.user("author"), factory.user("reader")
+    slug = factory.article(author, title="First")
+    factory.article(author, title="Second")
+    for _ in range(2):
+        assert client.get("/api/articles", headers=reader.headers).status_code == 200
+    with redis_commands() as sent, count_queries() as queries:
+        listed = client.get("/api/articles", headers=reader.headers).json
+    assert (sent, queries.count) == (["GET"], 1)
+    assert listed["articles"][1]["favoritesCount"] == 0
+    # Another process (the same settings, so the same Redis keys) favorites it.
+    other = create_app(
+        {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": REDIS_URL}
+    )
+    favorite = other.test_client().post(f"/api/articles/{slug}/favorite", headers=author.headers)
+    assert favorite.status_code == 200
+    listed = client.get("/api/articles", headers=reader.headers).json
+    assert listed["articles"][1]["favoritesCount"] == 1
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="the shared cache is Redis: set REDIS_URL")
+def test_a_process_keeps_its_copy_of_an_entry_nearby_seconds_at_most(
+    app, client, factory, count_queries
+):
+    """An entry gone from Redis (expired, or evicted) is served from the process's copy for
+    ``NEARBY_SECONDS`` at most, then read from the database again."""
+    import cachelib.simple
+
+    reader = factory.user("reader")
+    factory.article(factory.user("author"))
+    for _ in range(2):
+        assert client.get("/api/articles", headers=reader.headers).status_code == 200
+    backend = app.extensions["cache"][cache]
+    for key in backend._read_client.scan_iter(f"{backend.key_prefix}*"):
+        if b"content-version" not in key:
+            backend._write_client.delete(key)
+    with count_queries() as queries:
+        assert client.get("/api/articles", headers=reader.headers).status_code == 200
+    assert queries.count == 1  # the page's ids and flags; the rest from the process's copies
+    later = time.time() + caching.NEARBY_SECONDS + 1
+    with pytest.MonkeyPatch.context() as patch, count_queries() as queries:
+        patch.setattr(cachelib.simple, "time", lambda: later)
+        assert client.get("/api/articles", headers=reader.headers).status_code == 200
+    assert queries.count > 1

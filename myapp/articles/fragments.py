@@ -35,8 +35,7 @@ from myapp.articles.queries import (
     core_rows,
 )
 from myapp.articles.schemas import ArticleListItemSchema, ArticleSchema, CommentSchema
-from myapp.caching import content_version, guarded
-from myapp.extensions import cache
+from myapp.caching import content_version, get_many, guarded, set_many
 from myapp.serialization import dumper, source_attributes
 from myapp.users.schemas import ProfileSchema
 
@@ -82,14 +81,14 @@ def fragments(kind: Kind, ids: list[int]) -> dict[int, JSON]:
     if version is None:
         return _read(kind, ids)
     keys = [f"{kind.namespace}:{version}:{each}" for each in ids]
-    found = guarded(lambda: cache.get_many(*keys), [None] * len(keys))
+    found = guarded(lambda: get_many(keys), [None] * len(keys))
     known = {each: value for each, value in zip(ids, found, strict=True) if value is not None}
     missing = [each for each in ids if each not in known]
     if missing:
         read = _read(kind, missing)
         new = {f"{kind.namespace}:{version}:{each}": value for each, value in read.items()}
         if new:
-            guarded(lambda: cache.set_many(new), None)
+            guarded(lambda: set_many(new), None)
         known |= read
     return known
 

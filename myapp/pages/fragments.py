@@ -39,8 +39,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from myapp.caching import content_version, guarded
-from myapp.extensions import cache
+from myapp.caching import content_version, get_many, guarded, set_many
 from myapp.urls import site_url
 
 # Where a reader's CSRF token and page go in a cached fragment. Never in real content: text
@@ -62,11 +61,11 @@ def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, str]:
     if version is None:
         return {key: str(render()) for key, render in renders.items()}
     keys = {key: f"page:{version}:{key}" for key in renders}
-    found = guarded(lambda: cache.get_many(*keys.values()), [None] * len(keys))
+    found = guarded(lambda: get_many(list(keys.values())), [None] * len(keys))
     values = {key: value for key, value in zip(keys, found, strict=True) if value is not None}
     missing = {key: str(render()) for key, render in renders.items() if key not in values}
     if missing:
-        guarded(lambda: cache.set_many({keys[key]: value for key, value in missing.items()}), None)
+        guarded(lambda: set_many({keys[key]: value for key, value in missing.items()}), None)
         values |= missing
     return values
 

@@ -22,13 +22,15 @@ the outage may still serve an entry from before it.
 import hashlib
 import logging
 import os
+import pickle
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cachelib import SimpleCache
+from cachetools import TTLCache
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, object_mapper
@@ -244,7 +246,7 @@ def init_app(app: Flask) -> None:
     """With per-process values, keep the version where every process on the host sees it; with
     Redis, give the process its copies of what it reads (``get_many``)."""
     if app.config["CACHE_TYPE"].startswith("Redis"):
-        app.extensions["nearby_cache"] = SimpleCache(NEARBY_ENTRIES, NEARBY_SECONDS)
+        app.extensions["nearby_copies"] = NearbyCopies()
     else:
         path = Path(app.instance_path) / "content-version"
         app.extensions["content_version_file"] = VersionFile(path)
@@ -267,20 +269,48 @@ def cached(namespace: str, build: Callable[[], T], *parts: Any, timeout: int | N
 
 # --- each process's copies of a shared cache's entries ---------------------------------------
 
-# Every key read below names its content version, so a copy of an entry is never stale for a
-# write made through a session: it is simply not read again. The copies only save Redis
-# commands; they live NEARBY_SECONDS, which is all they add to an entry's life in Redis.
 NEARBY_SECONDS = 5
-NEARBY_ENTRIES = 2000  # about 1 KB each (a fragment, a viewer's row)
+NEARBY_BYTES = 4 * 1024 * 1024  # per process: a fragment or a viewer's row is about 1 KB
+NEARBY_LARGEST = 64 * 1024
+
+
+class NearbyCopies:
+    """A process's copies of the versioned entries it read from Redis (``get_many``).
+
+    Every such key names its content version, so a copy is never stale for a write made through
+    a session: it is simply not read again. A copy lives ``NEARBY_SECONDS``, which is all it adds
+    to an entry's life in Redis, and copies take ``NEARBY_BYTES`` at most, pickled (so a caller
+    never changes another's value); an entry larger than ``NEARBY_LARGEST`` (an article with a
+    long body) is not copied.
+    """
+
+    def __init__(self) -> None:
+        self.clock = time.monotonic
+        self.entries: TTLCache[str, bytes] = TTLCache(
+            NEARBY_BYTES, NEARBY_SECONDS, timer=lambda: self.clock(), getsizeof=len
+        )
+        self.lock = threading.Lock()  # cachetools' caches are not thread-safe
+
+    def get_many(self, keys: list[str]) -> list[Any]:
+        with self.lock:
+            found = [self.entries.get(key) for key in keys]
+        return [None if data is None else pickle.loads(data) for data in found]
+
+    def set_many(self, values: dict[str, Any]) -> None:
+        copies = {key: pickle.dumps(value) for key, value in values.items()}
+        with self.lock:
+            for key, data in copies.items():
+                if len(data) <= NEARBY_LARGEST:
+                    self.entries[key] = data
 
 
 def get_many(keys: list[str]) -> list[Any]:
     """The values of versioned ``keys`` (None where there is none). With Redis, the process's own
     copies first, then one command for the rest, which the process then keeps."""
-    nearby: SimpleCache | None = current_app.extensions.get("nearby_cache")
+    nearby: NearbyCopies | None = current_app.extensions.get("nearby_copies")
     if nearby is None:
         return cache.get_many(*keys)
-    found = dict(zip(keys, nearby.get_many(*keys), strict=True))
+    found = dict(zip(keys, nearby.get_many(keys), strict=True))
     missing = [key for key, value in found.items() if value is None]
     if missing:
         fetched = dict(zip(missing, cache.get_many(*missing), strict=True))
@@ -292,5 +322,5 @@ def get_many(keys: list[str]) -> list[Any]:
 def set_many(values: dict[str, Any], timeout: int | None = None) -> None:
     """Store versioned entries (and, with Redis, keep this process's copies)."""
     cache.set_many(values, timeout=timeout)
-    if (nearby := current_app.extensions.get("nearby_cache")) is not None:
+    if (nearby := current_app.extensions.get("nearby_copies")) is not None:
         nearby.set_many(values)

@@ -401,8 +401,6 @@ def test_a_process_keeps_its_copy_of_an_entry_nearby_seconds_at_most(
 ):
     """An entry gone from Redis (expired, or evicted) is served from the process's copy for
     ``NEARBY_SECONDS`` at most, then read from the database again."""
-    import cachelib.simple
-
     reader = factory.user("reader")
     factory.article(factory.user("author"))
     for _ in range(2):
@@ -414,8 +412,24 @@ def test_a_process_keeps_its_copy_of_an_entry_nearby_seconds_at_most(
     with count_queries() as queries:
         assert client.get("/api/articles", headers=reader.headers).status_code == 200
     assert queries.count == 1  # the page's ids and flags; the rest from the process's copies
-    later = time.time() + caching.NEARBY_SECONDS + 1
+    copies = app.extensions["nearby_copies"]
+    later = time.monotonic() + caching.NEARBY_SECONDS + 1
     with pytest.MonkeyPatch.context() as patch, count_queries() as queries:
-        patch.setattr(cachelib.simple, "time", lambda: later)
+        patch.setattr(copies, "clock", lambda: later)
         assert client.get("/api/articles", headers=reader.headers).status_code == 200
     assert queries.count > 1
+
+
+def test_a_processs_copies_are_bounded_in_bytes_and_never_shared():
+    """The copies take NEARBY_BYTES at most, an entry over NEARBY_LARGEST is not kept, and a
+    caller that changes the value it got changes nobody else's."""
+    copies = caching.NearbyCopies()
+    copies.set_many({"small": {"tags": ["a"]}, "large": "x" * (caching.NEARBY_LARGEST + 1)})
+    small, large = copies.get_many(["small", "large"])
+    assert (small, large) == ({"tags": ["a"]}, None)
+    small["tags"].append("changed")
+    assert copies.get_many(["small"]) == [{"tags": ["a"]}]
+    piece = "y" * (caching.NEARBY_LARGEST // 2)
+    copies.set_many({f"piece:{number}": piece for number in range(1000)})  # 32 MB offered
+    assert copies.entries.currsize <= caching.NEARBY_BYTES
+    assert copies.get_many(["piece:999"]) == [piece]  # the newest are kept

@@ -275,7 +275,8 @@ NEARBY_LARGEST = 64 * 1024
 
 
 class NearbyCopies:
-    """A process's copies of the versioned entries it read from Redis (``get_many``).
+    """A process's copies of the versioned entries it read from Redis (``get_many``, and the
+    response cache's answers).
 
     Every such key names its content version, so a copy is never stale for a write made through
     a session: it is simply not read again. A copy lives ``NEARBY_SECONDS``, which is all it adds

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cachelib import SimpleCache
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from werkzeug.http import is_resource_modified, parse_date
@@ -68,7 +67,6 @@ KEYED_HEADERS = ("HTTP_ACCEPT_ENCODING", "HTTP_ORIGIN")
 VARY_ALLOWED = frozenset({"accept-encoding", "origin", "cookie"})  # Cookie: none is sent here
 # Per request, never stored: each answer gets its own.
 NOT_STORED = frozenset({"x-request-id", "set-cookie", "date", "server"})
-LOCAL_ANSWERS = 200  # answers each process keeps beside a shared cache (about 20 KB each)
 PUBLIC_FLAG = "conduit.public_endpoint"  # set in the environ by ``mark_public``
 
 StartResponse = Callable[..., Any]
@@ -157,11 +155,10 @@ class ResponseCache:
         self.wsgi_app = wsgi_app
         self.content_version = caching.version_reader(app)
         self.backend = app.extensions["cache"][cache]
-        # With a shared cache, each process also keeps the answers it served last: a hit then
-        # costs one Redis command (the content version), not two and the body's transfer.
-        self.nearby = (
-            SimpleCache(LOCAL_ANSWERS) if not isinstance(self.backend, SimpleCache) else None
-        )
+        # With a shared cache, each process also keeps copies of the answers it served last
+        # (caching.NearbyCopies): a hit then costs one Redis command (the content version), not
+        # two and the body's transfer.
+        self.nearby: caching.NearbyCopies | None = app.extensions.get("nearby_copies")
         self.health = caching.health_of(app)
         registry = app.extensions.get("metrics_registry")
         self.metrics = HitMetrics(registry) if registry is not None else None
@@ -203,7 +200,7 @@ class ResponseCache:
         return f"response:{version}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
 
     def _get(self, key: str) -> StoredResponse | None:
-        if self.nearby is not None and (stored := self.nearby.get(key)) is not None:
+        if self.nearby is not None and (stored := self.nearby.get_many([key])[0]) is not None:
             return stored
         try:
             stored = self.backend.get(key)
@@ -211,7 +208,7 @@ class ResponseCache:
             self.health.failed(error)
             return None
         if stored is not None and self.nearby is not None:
-            self.nearby.set(key, stored)
+            self.nearby.set_many({key: stored})
         return stored
 
     def _set(self, key: str, stored: StoredResponse) -> None:

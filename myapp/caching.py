@@ -21,6 +21,7 @@ the outage may still serve an entry from before it.
 
 import hashlib
 import logging
+import math
 import os
 import pickle
 import threading
@@ -30,8 +31,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cachetools import TTLCache
+from cachetools import TLRUCache
 from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask_caching.backends.base import BaseCache
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, object_mapper
 
@@ -246,7 +248,9 @@ def init_app(app: Flask) -> None:
     """With per-process values, keep the version where every process on the host sees it; with
     Redis, give the process its copies of what it reads (``get_many``)."""
     if app.config["CACHE_TYPE"].startswith("Redis"):
-        app.extensions["nearby_copies"] = NearbyCopies()
+        app.extensions["nearby_copies"] = MemoryCache(
+            NEARBY_BYTES, NEARBY_SECONDS, largest=NEARBY_LARGEST
+        )
     else:
         path = Path(app.instance_path) / "content-version"
         app.extensions["content_version_file"] = VersionFile(path)
@@ -267,51 +271,93 @@ def cached(namespace: str, build: Callable[[], T], *parts: Any, timeout: int | N
     return value
 
 
-# --- each process's copies of a shared cache's entries ---------------------------------------
-
-NEARBY_SECONDS = 5
-NEARBY_BYTES = 4 * 1024 * 1024  # per process: a fragment or a viewer's row is about 1 KB
-NEARBY_LARGEST = 64 * 1024
+# --- in the process: the cache without Redis, and the copies of Redis's entries -------------
 
 
-class NearbyCopies:
-    """A process's copies of the versioned entries it read from Redis (``get_many``, and the
-    response cache's answers).
+class MemoryCache(BaseCache):
+    """A cache in the process, bounded in bytes: the cache without Redis (``CACHE_TYPE``'s
+    default then) and each process's copies of what it read from Redis.
 
-    Every such key names its content version, so a copy is never stale for a write made through
-    a session: it is simply not read again. A copy lives ``NEARBY_SECONDS``, which is all it adds
-    to an entry's life in Redis, and copies take ``NEARBY_BYTES`` at most, pickled (so a caller
-    never changes another's value); an entry larger than ``NEARBY_LARGEST`` (an article with a
-    long body) is not copied.
+    cachelib's ``SimpleCache`` bounds the *number* of entries, whatever their size: an article
+    page can be 368 KB, and the response cache keys the query string, so one long page asked
+    for with 2,000 made-up queries would have held 700 MB in a worker. Here the least recently
+    used entries go first once they take ``max_bytes``, an entry over ``largest`` is not kept,
+    each expires after its own timeout (0: never), and values are kept pickled, so that a caller
+    never changes what another reads.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int, default_timeout: int = 300, largest: int = 0) -> None:
+        super().__init__(default_timeout=default_timeout)
+        self.largest = largest or max_bytes // 16
         self.clock = time.monotonic
-        self.entries: TTLCache[str, bytes] = TTLCache(
-            NEARBY_BYTES, NEARBY_SECONDS, timer=lambda: self.clock(), getsizeof=len
+        self.entries: TLRUCache[str, tuple[float, bytes]] = TLRUCache(
+            max_bytes, ttu=_expiry, timer=lambda: self.clock(), getsizeof=_size
         )
         self.lock = threading.Lock()  # cachetools' caches are not thread-safe
 
-    def get_many(self, keys: list[str]) -> list[Any]:
-        with self.lock:
-            found = [self.entries.get(key) for key in keys]
-        return [None if data is None else pickle.loads(data) for data in found]
+    @classmethod
+    def factory(cls, app: Flask, config: dict, args: list, kwargs: dict) -> "MemoryCache":
+        return cls(config["CACHE_MAX_BYTES"], kwargs["default_timeout"])
 
-    def set_many(self, values: dict[str, Any]) -> None:
-        copies = {key: pickle.dumps(value) for key, value in values.items()}
+    def get(self, key: str) -> Any:
         with self.lock:
-            for key, data in copies.items():
-                if len(data) <= NEARBY_LARGEST:
-                    self.entries[key] = data
+            entry = self.entries.get(key)
+        return None if entry is None else pickle.loads(entry[1])
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        timeout = self._normalize_timeout(timeout)
+        data = pickle.dumps(value)
+        with self.lock:
+            if timeout < 0 or len(data) > self.largest:
+                self.entries.pop(key, None)
+                return False
+            self.entries[key] = (timeout, data)
+        return True
+
+    def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        with self.lock:
+            if key in self.entries:
+                return False
+        return self.set(key, value, timeout)
+
+    def delete(self, key: str) -> bool:
+        with self.lock:
+            return self.entries.pop(key, None) is not None
+
+    def has(self, key: str) -> bool:
+        with self.lock:
+            return key in self.entries
+
+    def clear(self) -> bool:
+        with self.lock:
+            self.entries.clear()
+        return True
+
+
+def _expiry(key: str, entry: tuple[float, bytes], now: float) -> float:
+    return now + entry[0] if entry[0] > 0 else math.inf
+
+
+def _size(entry: tuple[float, bytes]) -> int:
+    return len(entry[1])
+
+
+# Each process's copies of the versioned entries and answers it read from Redis. Every such key
+# names its content version, so a copy is never stale for a write made through a session: it is
+# simply not read again. A copy lives NEARBY_SECONDS, which is all it adds to an entry's life in
+# Redis.
+NEARBY_SECONDS = 5
+NEARBY_BYTES = 4 * 1024 * 1024  # a fragment or a viewer's row is about 1 KB
+NEARBY_LARGEST = 64 * 1024  # an article with a long body is read from Redis every time
 
 
 def get_many(keys: list[str]) -> list[Any]:
     """The values of versioned ``keys`` (None where there is none). With Redis, the process's own
     copies first, then one command for the rest, which the process then keeps."""
-    nearby: NearbyCopies | None = current_app.extensions.get("nearby_copies")
+    nearby: MemoryCache | None = current_app.extensions.get("nearby_copies")
     if nearby is None:
         return cache.get_many(*keys)
-    found = dict(zip(keys, nearby.get_many(keys), strict=True))
+    found = dict(zip(keys, nearby.get_many(*keys), strict=True))
     missing = [key for key, value in found.items() if value is None]
     if missing:
         fetched = dict(zip(missing, cache.get_many(*missing), strict=True))

@@ -83,8 +83,9 @@ class Config:
     CACHE_TYPE = None  # unset: Redis with REDIS_URL, else in-process
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_RETRY_SECONDS = 5.0  # after a failure, before the cache is tried again
-    # In-process only: entries kept (fragments, whole responses); the oldest go first.
-    CACHE_THRESHOLD = 2000
+    # In-process only (myapp.caching.MemoryCache): the bytes its entries (fragments, whole
+    # responses) may take; the least recently used go first.
+    CACHE_MAX_BYTES = 16 * 1024 * 1024
     # Anonymous public reads answered before Flask runs (myapp/response_cache.py), and how long
     # a shared cache in front (nginx, a CDN) may keep them.
     RESPONSE_CACHE_ENABLED = True
@@ -247,7 +248,7 @@ SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
     int: (
         "CACHE_DEFAULT_TIMEOUT", "API_TOKEN_TTL_SECONDS", "ARGON2_MAX_CONCURRENT", "PROXY_COUNT",
         "WORKER_CONCURRENCY", "WORKER_METRICS_PORT", "NOTIFICATION_MAX_ATTEMPTS",
-        "PASSWORD_RESET_TTL_SECONDS", "RESPONSE_CACHE_SHARED_SECONDS",
+        "PASSWORD_RESET_TTL_SECONDS", "RESPONSE_CACHE_SHARED_SECONDS", "CACHE_MAX_BYTES",
     ),
     float: (
         "CACHE_RETRY_SECONDS", "PUBLISH_INTERVAL_SECONDS", "OUTBOX_SWEEP_SECONDS",
@@ -326,5 +327,5 @@ def _derive(config: FlaskConfig, instance_path: str) -> None:
             "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
         )
     else:
-        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "SimpleCache"
+        config["CACHE_TYPE"] = config.get("CACHE_TYPE") or "myapp.caching.MemoryCache"
         config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

@@ -156,9 +156,9 @@ class ResponseCache:
         self.content_version = caching.version_reader(app)
         self.backend = app.extensions["cache"][cache]
         # With a shared cache, each process also keeps copies of the answers it served last
-        # (caching.NearbyCopies): a hit then costs one Redis command (the content version), not
+        # (caching.NEARBY_SECONDS): a hit then costs one Redis command (the content version), not
         # two and the body's transfer.
-        self.nearby: caching.NearbyCopies | None = app.extensions.get("nearby_copies")
+        self.nearby: caching.MemoryCache | None = app.extensions.get("nearby_copies")
         self.health = caching.health_of(app)
         registry = app.extensions.get("metrics_registry")
         self.metrics = HitMetrics(registry) if registry is not None else None
@@ -200,7 +200,7 @@ class ResponseCache:
         return f"response:{version}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
 
     def _get(self, key: str) -> StoredResponse | None:
-        if self.nearby is not None and (stored := self.nearby.get_many([key])[0]) is not None:
+        if self.nearby is not None and (stored := self.nearby.get(key)) is not None:
             return stored
         try:
             stored = self.backend.get(key)
@@ -208,7 +208,7 @@ class ResponseCache:
             self.health.failed(error)
             return None
         if stored is not None and self.nearby is not None:
-            self.nearby.set_many({key: stored})
+            self.nearby.set(key, stored)
         return stored
 
     def _set(self, key: str, stored: StoredResponse) -> None:

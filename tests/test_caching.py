@@ -48,7 +48,7 @@ def instances(request, app, database_url):
         "CACHE_KEY_PREFIX": f"conduit-test-{uuid.uuid4().hex}:",
     }
     one, two = create_app(settings), create_app(settings)
-    assert one.config["CACHE_TYPE"] == ("RedisCache" if REDIS_URL else "SimpleCache")
+    assert one.config["CACHE_TYPE"] == ("RedisCache" if REDIS_URL else "myapp.caching.MemoryCache")
     return one.test_client(), two.test_client()
 
 
@@ -420,16 +420,44 @@ def test_a_process_keeps_its_copy_of_an_entry_nearby_seconds_at_most(
     assert queries.count > 1
 
 
-def test_a_processs_copies_are_bounded_in_bytes_and_never_shared():
-    """The copies take NEARBY_BYTES at most, an entry over NEARBY_LARGEST is not kept, and a
+def test_the_memory_cache_is_bounded_in_bytes_and_never_shared():
+    """The in-process cache (and each process's copies of Redis's entries) takes ``max_bytes``
+    at most, the least recently used going first; an entry over ``largest`` is not kept, and a
     caller that changes the value it got changes nobody else's."""
-    copies = caching.NearbyCopies()
-    copies.set_many({"small": {"tags": ["a"]}, "large": "x" * (caching.NEARBY_LARGEST + 1)})
-    small, large = copies.get_many(["small", "large"])
+    memory = caching.MemoryCache(1024 * 1024, largest=64 * 1024)
+    memory.set_many({"small": {"tags": ["a"]}, "large": "x" * (64 * 1024 + 1)})
+    small, large = memory.get_many("small", "large")
     assert (small, large) == ({"tags": ["a"]}, None)
     small["tags"].append("changed")
-    assert copies.get_many(["small"]) == [{"tags": ["a"]}]
-    piece = "y" * (caching.NEARBY_LARGEST // 2)
-    copies.set_many({f"piece:{number}": piece for number in range(1000)})  # 32 MB offered
-    assert copies.entries.currsize <= caching.NEARBY_BYTES
-    assert copies.get_many(["piece:999"]) == [piece]  # the newest are kept
+    assert memory.get("small") == {"tags": ["a"]}
+    piece = "y" * (32 * 1024)
+    memory.set_many({f"piece:{number}": piece for number in range(100)})  # 3.2 MB offered
+    assert memory.entries.currsize <= 1024 * 1024
+    assert memory.get("piece:99") == piece and memory.get("piece:0") is None
+    memory.set("kept", 1, timeout=0)
+    memory.set("brief", 1, timeout=5)
+    memory.clock = lambda: time.monotonic() + 3600
+    assert (memory.get("kept"), memory.get("brief")) == (1, None)
+
+
+def test_one_long_page_asked_with_many_queries_stays_within_the_cache_bound(database_url):
+    """The response cache keys the query string: a visitor can ask for the same long page under
+    as many made-up queries as they like. Without Redis the cache holds ``CACHE_MAX_BYTES`` of
+    them at most, where a count of entries let one worker hold hundreds of MB."""
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": None,
+            "CACHE_MAX_BYTES": 2 * 1024 * 1024,  # keeps answers up to 128 KB
+        }
+    )
+    factory = Factory(app)
+    slug = factory.article(factory.user("author"), body="A long read. " * 7000)  # 91 KB
+    client = app.test_client()
+    for number in range(40):  # 40 answers of over 90 KB: 3.6 MB offered
+        response = client.get(f"/api/articles/{slug}?made-up={number}")
+        assert response.status_code == 200 and len(response.data) > 90_000
+    memory = app.extensions["cache"][cache]
+    assert isinstance(memory, caching.MemoryCache)
+    assert 1024 * 1024 < memory.entries.currsize <= 2 * 1024 * 1024

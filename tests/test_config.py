@@ -28,7 +28,7 @@ def test_the_argument_wins_over_the_environment(monkeypatch):
 def test_empty_variables_count_as_unset(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "")
     monkeypatch.setenv("CACHE_TYPE", "")
-    assert create_app({"APP_ENV": "testing"}).config["CACHE_TYPE"] == "SimpleCache"
+    assert create_app({"APP_ENV": "testing"}).config["CACHE_TYPE"] == "myapp.caching.MemoryCache"
 
 
 PRODUCTION = {"APP_ENV": "production", "PUBLIC_URL": "https://conduit.example.org"}
@@ -75,7 +75,7 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
 def test_cache_is_in_process_without_redis(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     app = create_app({"APP_ENV": "testing"})
-    assert app.config["CACHE_TYPE"] == "SimpleCache"
+    assert app.config["CACHE_TYPE"] == "myapp.caching.MemoryCache"
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 

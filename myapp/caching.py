@@ -300,9 +300,12 @@ class MemoryCache(BaseCache):
         return cls(config["CACHE_MAX_BYTES"], kwargs["default_timeout"])
 
     def get(self, key: str) -> Any:
+        return self.get_many(key)[0]
+
+    def get_many(self, *keys: str) -> list[Any]:
         with self.lock:
-            entry = self.entries.get(key)
-        return None if entry is None else pickle.loads(entry[1])
+            found = [self.entries.get(key) for key in keys]
+        return [None if entry is None else pickle.loads(entry[1]) for entry in found]
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
         timeout = self._normalize_timeout(timeout)

@@ -308,20 +308,22 @@ class MemoryCache(BaseCache):
         return [None if entry is None else pickle.loads(entry[1]) for entry in found]
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        return self._store(key, value, timeout, replace=True)
+
+    def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
+        return self._store(key, value, timeout, replace=False)
+
+    def _store(self, key: str, value: Any, timeout: int | None, replace: bool) -> bool:
         timeout = self._normalize_timeout(timeout)
         data = pickle.dumps(value)
         with self.lock:
+            if not replace and key in self.entries:
+                return False
             if timeout < 0 or len(data) > self.largest:
                 self.entries.pop(key, None)
                 return False
             self.entries[key] = (timeout, data)
         return True
-
-    def add(self, key: str, value: Any, timeout: int | None = None) -> bool:
-        with self.lock:
-            if key in self.entries:
-                return False
-        return self.set(key, value, timeout)
 
     def delete(self, key: str) -> bool:
         with self.lock:

@@ -439,6 +439,7 @@ def test_the_memory_cache_is_bounded_in_bytes_and_never_shared():
     assert memory.get("piece:99") == piece and memory.get("piece:0") is None
     memory.set("kept", 1, timeout=0)
     memory.set("brief", 1, timeout=5)
+    assert memory.add("kept", 2) is False and memory.get("kept") == 1  # add keeps what is there
     memory.clock = lambda: time.monotonic() + 3600
     assert (memory.get("kept"), memory.get("brief")) == (1, None)
 

@@ -85,7 +85,7 @@ class Config:
     CACHE_RETRY_SECONDS = 5.0  # after a failure, before the cache is tried again
     # In-process only (myapp.caching.MemoryCache): the bytes its entries (fragments, whole
     # responses) may take; the least recently used go first.
-    CACHE_MAX_BYTES = 16 * 1024 * 1024
+    CACHE_MAX_BYTES = 8 * 1024 * 1024
     # Anonymous public reads answered before Flask runs (myapp/response_cache.py), and how long
     # a shared cache in front (nginx, a CDN) may keep them.
     RESPONSE_CACHE_ENABLED = True

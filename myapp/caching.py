@@ -359,13 +359,17 @@ NEARBY_LARGEST = 64 * 1024  # an article with a long body is read from Redis eve
 def get_many(keys: list[str]) -> list[Any]:
     """The values of versioned ``keys`` (None where there is none). With Redis, the process's own
     copies first, then one command for the rest, which the process then keeps."""
-    nearby: MemoryCache | None = current_app.extensions.get("nearby_copies")
+    return read_through(cache, current_app.extensions.get("nearby_copies"), keys)
+
+
+def read_through(backend: Any, nearby: MemoryCache | None, keys: list[str]) -> list[Any]:
+    """``get_many`` for a given backend and copies (the response cache runs outside the app)."""
     if nearby is None:
-        return cache.get_many(*keys)
+        return backend.get_many(*keys)
     found = dict(zip(keys, nearby.get_many(*keys), strict=True))
     missing = [key for key, value in found.items() if value is None]
     if missing:
-        fetched = dict(zip(missing, cache.get_many(*missing), strict=True))
+        fetched = dict(zip(missing, backend.get_many(*missing), strict=True))
         nearby.set_many({key: value for key, value in fetched.items() if value is not None})
         found |= fetched
     return [found[key] for key in keys]

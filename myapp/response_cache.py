@@ -200,16 +200,11 @@ class ResponseCache:
         return f"response:{version}:{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"
 
     def _get(self, key: str) -> StoredResponse | None:
-        if self.nearby is not None and (stored := self.nearby.get(key)) is not None:
-            return stored
         try:
-            stored = self.backend.get(key)
+            return caching.read_through(self.backend, self.nearby, [key])[0]
         except Exception as error:  # a failing cache is no cache: Flask answers
             self.health.failed(error)
             return None
-        if stored is not None and self.nearby is not None:
-            self.nearby.set(key, stored)
-        return stored
 
     def _set(self, key: str, stored: StoredResponse) -> None:
         try:

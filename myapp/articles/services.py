@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Row, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -37,6 +37,7 @@ from myapp.articles.queries import (
     COMMENT_REF,
     COMMENTS_BY_SLUG,
     CURRENT_SLUG,
+    LIST_ITEMS_BY_IDS,
     OWN_ARTICLES_PAGE,
     OWN_ARTICLES_TOTAL,
     POPULAR_TAGS,
@@ -76,6 +77,37 @@ class ArticlePage:
     articles: list[ArticleView]
     total: int
 
+    @property
+    def rows(self) -> list[ArticleView]:
+        """The page in order, each with its ``id`` and flags (as ``FlagPage.rows``)."""
+        return self.articles
+
+    def views(self) -> dict[int, ArticleView]:
+        """The page's articles by id (as ``FlagPage.views``)."""
+        return {article.id: article for article in self.articles}
+
+
+@dataclass(frozen=True)
+class FlagPage:
+    """A page of listed articles as a reader's pages need it when its previews come from the
+    cache (pages/fragments.py): the ids in order with the reader's flags (``id``,
+    ``favorited``, ``following``), one statement. The articles are read only when a preview
+    has to be rendered (``views``)."""
+
+    rows: list[Row[Any]]
+    total: int
+
+    def views(self) -> dict[int, ArticleView]:
+        """The page's articles by id as the reader sees them, in one statement. One that went
+        a moment ago (deleted, or no longer listed) has none."""
+        flags = {row.id: row for row in self.rows}
+        read = core_rows(LIST_ITEMS_BY_IDS, {"viewer_id": 0, "ids": list(flags)})
+        views = article_views(read)  # as nobody in particular: the reader's flags go on top
+        for view in views:
+            view.favorited = bool(flags[view.id].favorited)
+            view.author.following = bool(flags[view.id].following)
+        return {view.id: view for view in views}
+
 
 @dataclass(frozen=True)
 class ItemPage:
@@ -114,18 +146,25 @@ def _page(
     return ArticlePage(article_views(result), total)
 
 
-def _item_page(
+def _flag_page(
     filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
-) -> ItemPage:
-    """``_page`` as the API's JSON: the page's ids with the viewer's flags in one statement,
-    each article's JSON from its cached fragment (articles/fragments.py)."""
+) -> FlagPage:
+    """``_page`` as the page's ids with the viewer's flags, in one statement."""
     params = {"viewer_id": viewer_id(viewer), **filters}
     total = _total(filters, params, cache_total)
     if total <= offset:
-        return ItemPage([], total)
+        return FlagPage([], total)
     statement = flag_page_statement(tuple(sorted(filters)))
-    rows = core_rows(statement, params | {"limit": limit, "offset": offset})
-    return ItemPage(fragments.list_items(rows), total)
+    return FlagPage(core_rows(statement, params | {"limit": limit, "offset": offset}).all(), total)
+
+
+def _item_page(
+    filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
+) -> ItemPage:
+    """``_page`` as the API's JSON: the page's ids with the viewer's flags, each article's JSON
+    from its cached fragment (articles/fragments.py)."""
+    page = _flag_page(filters, viewer, limit, offset, cache_total)
+    return ItemPage(fragments.list_items(page.rows), page.total)
 
 
 def _list_filters(tag: str | None, author: str | None, favorited: str | None) -> dict[str, Any]:
@@ -159,6 +198,20 @@ def list_article_items(
     """``list_articles`` as the API's JSON, from the cached fragments."""
     filters = _list_filters(tag, author, favorited)
     return _item_page(filters, viewer, limit, offset, cache_total=True)
+
+
+def list_article_flags(
+    viewer: User,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    tag: str | None = None,
+    author: str | None = None,
+    favorited: str | None = None,
+) -> FlagPage:
+    """``list_articles`` as the reader's flags, for a page made of cached previews."""
+    filters = _list_filters(tag, author, favorited)
+    return _flag_page(filters, viewer, limit, offset, cache_total=True)
 
 
 @dataclass(frozen=True)
@@ -235,6 +288,11 @@ def _with_flags(views: list[ArticleView], viewer: User) -> list[ArticleView]:
 def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
     """Articles by the authors the viewer follows, newest first."""
     return _page({"feed": None}, viewer, limit, offset, cache_total=False)
+
+
+def feed_flags(viewer: User, *, limit: int = 20, offset: int = 0) -> FlagPage:
+    """``feed`` as the reader's flags, for a page made of cached previews."""
+    return _flag_page({"feed": None}, viewer, limit, offset, cache_total=False)
 
 
 def feed_items(viewer: User, *, limit: int = 20, offset: int = 0) -> ItemPage:

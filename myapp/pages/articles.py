@@ -16,6 +16,7 @@ from myapp.articles import services as articles
 from myapp.articles.models import DRAFT, PUBLISHED, SCHEDULED, Article
 from myapp.articles.queries import ArticleView
 from myapp.articles.schemas import ArticleCreateSchema, ArticleUpdateSchema
+from myapp.articles.services import ArticlePage, FlagPage
 from myapp.authentication import viewer
 from myapp.errors import Invalid, NotFound
 from myapp.forms import Errors, load_form, redirect_back, split_tags
@@ -43,6 +44,16 @@ def require_page(total: int, endpoint: str, **params: Any) -> None:
         raise PageNotFound(page, last, url_for(endpoint, page=last if last > 1 else None, **params))
 
 
+def article_listing(**filters: str | None) -> ArticlePage | FlagPage:
+    """A page of listed articles (``articles.list_articles``' filters). A reader's previews come
+    from the cache (pages/fragments.py), so their page is their flags; a visitor's is read in
+    full."""
+    reader = viewer()
+    if reader is None:
+        return articles.list_articles(None, **filters, **paging())
+    return articles.list_article_flags(reader, **filters, **paging())
+
+
 class PageNotFound(HTTPNotFound):
     def __init__(self, page: int, last: int, last_url: str) -> None:
         pages = "1 page" if last == 1 else f"{last} pages"
@@ -59,9 +70,9 @@ def home() -> str:
     elif tab == "yours" and viewer() is None:
         tab = "global"
     if tab == "yours":
-        listing = articles.feed(current_user, **paging())
+        listing: ArticlePage | FlagPage = articles.feed_flags(current_user, **paging())
     else:
-        listing = articles.list_articles(viewer(), tag=tag if tab == "tag" else None, **paging())
+        listing = article_listing(tag=tag if tab == "tag" else None)
     # The page links carry only these, never the raw query (see the pagination macro).
     page_params = {"tag": tag} if tab == "tag" else {"tab": tab} if tab == "yours" else {}
     require_page(listing.total, "pages.home", **page_params)

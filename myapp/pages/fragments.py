@@ -30,7 +30,7 @@ links carrying the page in their URL, and their pages are cached whole
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
+from functools import cache, partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -89,20 +89,25 @@ def _digest(*arguments: Any) -> str:
     return hashlib.sha256(repr(arguments).encode()).hexdigest()[:32]
 
 
-def article_previews(articles: Sequence[Any]) -> list[Markup]:
-    """The previews of a list of articles (``ArticleView``) for this reader, as
+def article_previews(listing: Any) -> list[Markup]:
+    """The previews of a page of articles (``ArticlePage`` or ``FlagPage``) for this reader, as
     ``article_preview`` renders them: the macro ``article_list`` shows these. A preview reads
-    the reader only as whether they favorited the article."""
+    the reader only as whether they favorited the article, which the page's rows say: the
+    articles themselves are read (``listing.views``, one statement) only if a preview is not
+    in the cache."""
     preview = macro("macros/ui.html", "article_preview")
     if not current_user.is_authenticated:
-        return [preview(article) for article in articles]
-    keys = [f"preview:{article.id}:{flag(article.favorited)}" for article in articles]
-    renders = {
-        key: partial(preview, article, token=TOKEN, back=BACK)
-        for key, article in zip(keys, articles, strict=True)
-    }
-    found = fetch(renders)
-    return fill(found[key] for key in keys)
+        articles = listing.views()
+        return [preview(articles[row.id]) for row in listing.rows if row.id in articles]
+    keys = {row.id: f"preview:{row.id}:{flag(row.favorited)}" for row in listing.rows}
+    views = cache(listing.views)  # read once, for every preview to render
+
+    def render(article_id: int) -> str:
+        article = views().get(article_id)
+        return "" if article is None else preview(article, token=TOKEN, back=BACK)
+
+    found = fetch({key: partial(render, article_id) for article_id, key in keys.items()})
+    return fill(found[key] for key in keys.values() if found[key])
 
 
 def article_parts(article: Any, related: Any, comments: Sequence[Any]) -> SimpleNamespace:

@@ -6,11 +6,11 @@ from werkzeug.wrappers import Response
 
 from myapp.articles import services as articles
 from myapp.articles.models import DRAFT, SCHEDULED
-from myapp.articles.services import ArticlePage
+from myapp.articles.services import ArticlePage, FlagPage
 from myapp.authentication import viewer
 from myapp.forms import redirect_back
 from myapp.pages import bp
-from myapp.pages.articles import page_number, paging, require_page
+from myapp.pages.articles import article_listing, page_number, paging, require_page
 from myapp.users import services as users
 from myapp.users.models import User
 
@@ -30,14 +30,15 @@ def unpublished(author: User, limit: int, offset: int) -> ArticlePage:
 
 def render_profile(username: str, tab: str) -> str:
     profile = users.get_profile(username, viewer())
+    listing: ArticlePage | FlagPage
     if tab == "drafts":
         if viewer() is None or profile.id != current_user.id:
             abort(404)  # nobody else learns whether there are any
         listing = unpublished(current_user, **paging())
     elif tab == "favorites":
-        listing = articles.list_articles(viewer(), favorited=username, **paging())
+        listing = article_listing(favorited=username)
     else:
-        listing = articles.list_articles(viewer(), author=username, **paging())
+        listing = article_listing(author=username)
     endpoint = {"favorites": "pages.profile_favorites", "drafts": "pages.profile_drafts"}
     require_page(listing.total, endpoint.get(tab, "pages.profile"), username=username)
     return render_template(

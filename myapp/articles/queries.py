@@ -441,6 +441,7 @@ def comment_views(result: Result[Any]) -> list[CommentView]:
 COMMENT_FLAGS_BY_SLUG = (
     comment_rows(
         Comment.id,
+        Comment.author_id,
         exists()
         .where(follows.c.follower_id == VIEWER, follows.c.followed_id == Comment.author_id)
         .label("following"),

@@ -35,6 +35,7 @@ from myapp.articles.queries import (
     COMMENT_FLAGS_BY_SLUG,
     COMMENT_ON_ARTICLE,
     COMMENT_REF,
+    COMMENTS_BY_IDS,
     COMMENTS_BY_SLUG,
     CURRENT_SLUG,
     LIST_ITEMS_BY_IDS,
@@ -634,15 +635,43 @@ def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
     return comments
 
 
-def list_comment_items(slug: str, viewer: User | None) -> list[dict[str, Any]]:
-    """``list_comments`` as the API's JSON: one statement for the ids of the comments the
-    viewer may see and whether they follow each author; each comment's JSON from its cached
-    fragment (articles/fragments.py)."""
+@dataclass(frozen=True)
+class CommentFlags:
+    """The comments a reader may see on an article, oldest first, as the pages need them when
+    their cards come from the cache (pages/fragments.py): each one's ``id``, ``author_id`` and
+    whether the reader follows its author (``following``), one statement. The comments
+    themselves are read only when a card has to be rendered (``views``)."""
+
+    rows: list[Row[Any]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def views(self) -> dict[int, CommentView]:
+        """The comments by id as the reader sees them, in one statement. One deleted a moment
+        ago has none."""
+        following = {row.id: row.following for row in self.rows}
+        read = core_rows(COMMENTS_BY_IDS, {"viewer_id": 0, "ids": list(following)})
+        views = comment_views(read)  # as nobody in particular: the reader's flag goes on top
+        for view in views:
+            view.author.following = bool(following[view.id])
+        return {view.id: view for view in views}
+
+
+def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
+    """``list_comments`` as their ids and the viewer's flags."""
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     rows = core_rows(COMMENT_FLAGS_BY_SLUG, params).all()
     if not rows:
         _article_id(slug, viewer)  # none, or no such article? (NotFound)
-    return fragments.comment_items(rows)
+    return CommentFlags(rows)
+
+
+def list_comment_items(slug: str, viewer: User | None) -> list[dict[str, Any]]:
+    """``list_comments`` as the API's JSON: the ids of the comments the viewer may see and
+    whether they follow each author (``list_comment_flags``); each comment's JSON from its
+    cached fragment (articles/fragments.py)."""
+    return fragments.comment_items(list_comment_flags(slug, viewer).rows)
 
 
 def add_comment(viewer: User, slug: str, body: str) -> CommentView:

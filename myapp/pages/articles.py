@@ -2,7 +2,7 @@
 favorites and deletion."""
 
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -88,13 +88,15 @@ def home() -> str:
 
 
 def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors=None):
-    article = articles.get_article(slug, viewer())
-    comments = articles.list_comments(slug, viewer())
+    reader = viewer()
+    article = articles.get_article(slug, reader)
     return render_template(
         "pages/article.html",
         article=article,
-        related=articles.read_next(article, viewer()),
-        comments=comments,
+        # A reader's "Read next" and comment cards come from the cache (pages/fragments.py):
+        # what they show is read only for those that are not there.
+        related=partial(articles.read_next, article, reader),
+        comments=articles.list_comment_flags(slug, reader),
         comment_form=comment_form or {},
         errors=errors or {},
     )

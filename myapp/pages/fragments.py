@@ -39,6 +39,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from myapp.articles.services import CommentFlags
 from myapp.caching import content_version, get_many, guarded, set_many
 from myapp.urls import site_url
 
@@ -110,37 +111,47 @@ def article_previews(listing: Any) -> list[Markup]:
     return fill(found[key] for key in keys.values() if found[key])
 
 
-def article_parts(article: Any, related: Any, comments: Sequence[Any]) -> SimpleNamespace:
+def article_parts(
+    article: Any, related: Callable[[], Any], comments: CommentFlags
+) -> SimpleNamespace:
     """The article page's larger pieces for this reader (macros/article.html): ``article``
     (its header, body and actions), ``read_next`` and ``comments`` (the cards, each on a line of
     its own). The article reads the reader as whether it is theirs, favorited, and its author
-    followed; a comment as whether it is theirs; "Read next" not at all."""
+    followed; a comment as whether it is theirs; "Read next" not at all: the same for every
+    reader of the article, and read (``related()``) only when it is not in the cache, as are
+    the comments (``comments.views()``)."""
     main, read_next, card = (
         macro("macros/article.html", name) for name in ("article_main", "read_next", "comment_card")
     )
+    cards = cache(comments.views)  # read once, for every card to render
     if not current_user.is_authenticated:
+        live = [card(article, cards()[row.id]) for row in comments.rows if row.id in cards()]
         return SimpleNamespace(
             article=main(article),
-            read_next=read_next(related),
-            comments=Markup("".join(f"\n  {card(article, comment)}" for comment in comments)),
+            read_next=read_next(related()),
+            comments=Markup("".join(f"\n  {html}" for html in live)),
         )
     me = current_user.id
     own, favorited = flag(article.author_id == me), flag(article.favorited)
     main_key = f"article:{article.id}:{own}:{favorited}:{flag(article.author.following)}"
-    next_key = "read-next:" + ",".join(str(item.id) for item in related.articles)
-    card_keys = [f"comment:{comment.id}:{flag(comment.author_id == me)}" for comment in comments]
+    next_key = f"read-next:{article.id}"
+    card_keys = {row.id: f"comment:{row.id}:{flag(row.author_id == me)}" for row in comments.rows}
+
+    def render_card(comment_id: int) -> str:
+        comment = cards().get(comment_id)
+        return "" if comment is None else card(article, comment, token=TOKEN)
+
     renders = {
         main_key: partial(main, article, token=TOKEN, back=BACK),
-        next_key: partial(read_next, related),
-        **{
-            key: partial(card, article, comment, token=TOKEN)
-            for key, comment in zip(card_keys, comments, strict=True)
-        },
+        next_key: lambda: read_next(related()),
+        **{key: partial(render_card, comment_id) for comment_id, key in card_keys.items()},
     }
     found = fetch(renders)
     # The cards as the page lays them out, one after another: one string to fill, not one each.
-    comments = "".join(f"\n  {found[key]}" for key in card_keys)
-    article_html, read_next_html, comments_html = fill((found[main_key], found[next_key], comments))
+    comments_html = "".join(f"\n  {found[key]}" for key in card_keys.values() if found[key])
+    article_html, read_next_html, comments_html = fill(
+        (found[main_key], found[next_key], comments_html)
+    )
     return SimpleNamespace(article=article_html, read_next=read_next_html, comments=comments_html)
 
 

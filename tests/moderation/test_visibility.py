@@ -472,15 +472,15 @@ def crowded(app, factory, staff, no_worker):
 
 
 # tests/pages/test_queries.py's budgets: session user, count, page (a reader's: flags, then the
-# articles), popular tags; session user, article, comments, read next; session user, profile,
-# count, page.
+# articles), popular tags; session user, article, the comments' ids, the comments, read next;
+# session user, profile, count, page.
 PAGE_BUDGET = [
     ("/", False, 3),
     ("/", True, 5),
     ("/?tab=yours", True, 5),
     ("/?tag=common", True, 5),
-    ("/article/{slug}", False, 3),
-    ("/article/{slug}", True, 4),
+    ("/article/{slug}", False, 4),
+    ("/article/{slug}", True, 5),
     ("/profile/{author}", False, 3),
     ("/profile/{author}", True, 5),
     ("/profile/reader/favorites", True, 5),

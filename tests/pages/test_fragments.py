@@ -314,14 +314,14 @@ def test_a_write_through_one_instance_is_seen_through_the_other(app, factory, tw
     ("path", "spared"),
     [
         ("/", 1),  # the articles: the page's ids and the reader's flags are enough
-        ("/article/{slug}", 0),
+        ("/article/{slug}", 2),  # the comments but for their ids, and "Read next"
     ],
 )
 def test_cached_fragments_add_no_sql_statement(
     app, factory, count_queries, monkeypatch, path, spared
 ):
-    """Cached fragments never cost a statement, and a list whose previews are all cached
-    does not read its articles."""
+    """Cached fragments never cost a statement, and what they show is not read when they are
+    all in the cache."""
     author, reader = factory.user("author"), factory.user("reader")
     pages = signed_in(app, reader)
 

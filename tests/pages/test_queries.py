@@ -31,9 +31,10 @@ def world(app, factory):
         ("/", True, 5),
         ("/?tab=yours", True, 5),
         ("/?tag=common", True, 5),
-        # session user, article, comments, read next
-        ("/article/{slug}", False, 3),
-        ("/article/{slug}", True, 4),
+        # session user, article, the comments' ids, the comments, read next (a reader's last two
+        # only for cards not in the cache)
+        ("/article/{slug}", False, 4),
+        ("/article/{slug}", True, 5),
         # session user, profile, count, page (a reader's: flags, then articles)
         ("/profile/author", False, 3),
         ("/profile/author", True, 5),

@@ -99,7 +99,7 @@ def start_request() -> None:
     """The one pass before every view: time it, give it its request id, then refuse what no
     view should parse."""
     g.started = time.perf_counter()
-    given = request.headers.get("X-Request-ID", "")
+    given = request.environ.get("HTTP_X_REQUEST_ID", "")
     g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
     refuse_nul_characters()
     refuse_long_stream()
@@ -118,10 +118,10 @@ def refuse_long_stream() -> None:
     (``LimitedStream.readall``), so the view parsed a truncated body and answered 400. Read it
     here, up to the limit and cached for the view, then look for one byte more.
     """
+    if "chunked" not in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return  # no body at all (a GET), or one with Content-Length, which werkzeug checks
     if request.content_length is not None or "wsgi.input_terminated" not in request.environ:
         return  # Content-Length is checked by werkzeug; no termination means werkzeug reads none
-    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
-        return  # no body at all (a GET): nothing to read
     if request.max_content_length is None:
         return
     request.get_data(cache=True)
@@ -130,8 +130,10 @@ def refuse_long_stream() -> None:
 
 
 def finish_request(response: Response) -> Response:
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    if request.endpoint != "static":
+    request_id = g.get("request_id")
+    response.headers["X-Request-ID"] = request_id or ""
+    if request_log.isEnabledFor(logging.INFO) and request.endpoint != "static":
+        environ = request.environ
         request_log.info(
             "request",
             extra={
@@ -141,8 +143,8 @@ def finish_request(response: Response) -> Response:
                 "duration_ms": round(
                     (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
                 ),
-                "request_id": g.get("request_id"),
-                "remote_addr": request.remote_addr,
+                "request_id": request_id,
+                "remote_addr": environ.get("REMOTE_ADDR"),
             },
         )
     return response

@@ -195,6 +195,49 @@ def test_feed_is_empty_when_following_nobody(ctx, factory):
     assert (page.articles, page.total) == ([], 0)
 
 
+def test_a_flag_page_reads_its_articles_as_the_reader_sees_them(ctx, factory):
+    reader, author = factory.user(), factory.user()
+    factory.follow(reader, author)
+    liked, other = factory.article(author), factory.article(author)
+    factory.favorite(reader, liked)
+    full = articles.list_articles(me(reader))
+
+    page = articles.list_article_flags(me(reader))
+
+    assert [row.id for row in page.rows] == [article.id for article in full.articles]
+    assert page.total == full.total
+    # The articles behind the flags, read in one statement, are the full page's, reader's flags
+    # included.
+    assert page.views() == full.views()
+    assert {page.views()[row.id].slug for row in page.rows if row.favorited} == {liked}
+    assert {view.slug for view in page.views().values()} == {liked, other}
+
+
+def test_a_flag_pages_article_deleted_since_is_left_out(ctx, factory):
+    author = factory.user()
+    gone, kept = factory.article(author), factory.article(author)
+    page = articles.list_article_flags(me(factory.user()))
+
+    articles.delete_article(me(author), gone)
+
+    assert [view.slug for view in page.views().values()] == [kept]
+
+
+def test_comment_flags_read_the_comments_as_the_reader_sees_them(ctx, factory):
+    reader, author = factory.user(), factory.user()
+    factory.follow(reader, author)
+    slug = factory.article(author)
+    factory.comment(author, slug, "Theirs")
+    factory.comment(reader, slug, "Mine")
+    full = articles.list_comments(slug, me(reader))
+
+    flags = articles.list_comment_flags(slug, me(reader))
+
+    assert [row.id for row in flags.rows] == [comment.id for comment in full]
+    assert [row.author_id for row in flags.rows] == [comment.author_id for comment in full]
+    assert flags.views() == {comment.id: comment for comment in full}
+
+
 # --- get_article -----------------------------------------------------------------------------
 
 

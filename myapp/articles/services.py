@@ -103,11 +103,8 @@ class FlagPage:
         a moment ago (deleted, or no longer listed) has none."""
         flags = {row.id: row for row in self.rows}
         read = core_rows(LIST_ITEMS_BY_IDS, {"viewer_id": 0, "ids": list(flags)})
-        views = article_views(read)  # as nobody in particular: the reader's flags go on top
-        for view in views:
-            view.favorited = bool(flags[view.id].favorited)
-            view.author.following = bool(flags[view.id].following)
-        return {view.id: view for view in views}
+        # Read as nobody in particular: the reader's flags go on top.
+        return {view.id: _with_flags(view, flags[view.id]) for view in article_views(read)}
 
 
 @dataclass(frozen=True)
@@ -264,26 +261,17 @@ def search_articles(
     page = cached("search", build, q, sorted(filters.items()), limit, offset)
     if viewer is None or not page.articles:
         return page
-    return SearchPage(_with_flags(page.articles, viewer), page.total, q)
-
-
-def _with_flags(views: list[ArticleView], viewer: User) -> list[ArticleView]:
-    """Copies of anonymous ``views`` with ``viewer``'s flags (favorited, following)."""
-    params = {"viewer_id": viewer.id, "ids": [view.id for view in views]}
+    params = {"viewer_id": viewer.id, "ids": [view.id for view in page.articles]}
     flags = {row.id: row for row in db.session.execute(VIEWER_FLAGS, params)}
-    return [
-        ArticleView(
-            **{
-                **view.__dict__,
-                "favorited": bool(flags[view.id].favorited),
-                "author": ProfileView(
-                    **{**view.author.__dict__, "following": bool(flags[view.id].following)}
-                ),
-            }
-        )
-        for view in views
-        if view.id in flags
-    ]
+    views = [_with_flags(view, flags[view.id]) for view in page.articles if view.id in flags]
+    return SearchPage(views, page.total, q)
+
+
+def _with_flags(view: ArticleView, flags: Any) -> ArticleView:
+    """A copy of an anonymous ``view`` with a reader's ``flags`` (``favorited``, ``following``:
+    a row of ``queries.FLAG_COLUMNS``)."""
+    author = ProfileView(**{**view.author.__dict__, "following": bool(flags.following)})
+    return ArticleView(**{**view.__dict__, "favorited": bool(flags.favorited), "author": author})
 
 
 def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:

@@ -9,8 +9,8 @@ one snapshot), until its own commit replaces it; work outside a request looks it
 
 With ``REDIS_URL`` the token and the values are shared by every process and host. Without it the
 values live in each process, and the token in a file in the instance folder
-(``instance/content-version``), which every process on the host reads: however many gunicorn
-workers run, none serves what another's write replaced.
+(``instance/content-version``), which every process on the host maps into its memory
+(``VersionFile``): however many gunicorn workers run, none serves what another's write replaced.
 
 A cache that fails (Redis gone) never fails a request: the value is computed instead, a warning is
 logged once, and the cache is left alone for ``CACHE_RETRY_SECONDS`` before it is tried again. A
@@ -22,6 +22,7 @@ the outage may still serve an entry from before it.
 import hashlib
 import logging
 import math
+import mmap
 import os
 import pickle
 import threading
@@ -101,32 +102,48 @@ def guarded(operation: Callable[[], T], fallback: T) -> T:
 
 
 class VersionFile:
-    """The content version in a file every process on the host reads: for per-process caches.
+    """The content version in a file every process on the host maps into its memory: for
+    per-process caches.
 
-    A new token replaces the file (a new inode), so a reader re-reads it only when ``stat``
-    says it was replaced: one system call a request, not three.
+    Reading the token is reading that shared memory, with no system call (a ``stat`` a request
+    made every hit of the response cache pay for a switch between threads). A new token is
+    written into the mapping in place, and every process sees it at once. A reader that meets a
+    write half done reads a token that no process keeps using: it only misses. The file is
+    never replaced, so that every process keeps mapping the same one.
     """
+
+    SIZE = 32  # a token: 32 hex digits
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.seen: tuple[int, int] | None = None
-        self.token = ""
+        self.mapping: mmap.mmap | None = None
+        self.lock = threading.Lock()
 
     def read(self) -> str:
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError:
-            self.replace()
-            stat = os.stat(self.path)
-        if (stat.st_ino, stat.st_mtime_ns) != self.seen:
-            self.token = self.path.read_text()
-            self.seen = (stat.st_ino, stat.st_mtime_ns)
-        return self.token
+        return self._mapped()[: self.SIZE].decode("latin-1")
 
     def replace(self) -> None:
-        fresh = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}")
-        fresh.write_text(uuid.uuid4().hex)
-        os.replace(fresh, self.path)  # atomic: a reader sees the old token or the new one
+        self._mapped()[: self.SIZE] = uuid.uuid4().hex.encode()
+
+    def _mapped(self) -> mmap.mmap:
+        if self.mapping is None:
+            with self.lock:
+                if self.mapping is None:
+                    self.mapping = self._map()
+        return self.mapping
+
+    def _map(self) -> mmap.mmap:
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            made = os.fstat(descriptor).st_size < self.SIZE
+            if made:  # new (or cut short): a first token before anyone maps it
+                os.ftruncate(descriptor, self.SIZE)
+            mapping = mmap.mmap(descriptor, self.SIZE)
+        finally:
+            os.close(descriptor)
+        if made:
+            mapping[: self.SIZE] = uuid.uuid4().hex.encode()
+        return mapping
 
 
 def _version_file() -> VersionFile | None:

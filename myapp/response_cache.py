@@ -25,7 +25,6 @@ A cache that fails (Redis gone) turns the layer off for that request: Flask answ
 
 import hashlib
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +36,7 @@ from werkzeug.http import is_resource_modified, parse_date
 
 from myapp import caching
 from myapp.extensions import cache
-from myapp.monitoring import REQUEST_ID, request_log
+from myapp.monitoring import REQUEST_ID, new_request_id, request_log
 
 # Reads whose anonymous answer is the same for every visitor.
 PUBLIC_ENDPOINTS = frozenset(
@@ -220,7 +219,7 @@ class ResponseCache:
         started: float,
     ) -> Iterable[bytes]:
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        request_id = given if REQUEST_ID.match(given) else new_request_id()
         if stored.fresh_for(environ):
             status, body = "304 NOT MODIFIED", b""
             headers = [(k, v) for k, v in stored.headers if k.lower() != "content-length"]

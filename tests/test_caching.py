@@ -354,6 +354,38 @@ def test_work_outside_a_request_reads_the_content_version_every_time(app, factor
         assert caching.content_version() != before
 
 
+def test_the_version_file_is_memory_every_process_shares(tmp_path, monkeypatch):
+    """Without Redis each process maps the version file into its memory: another process's new
+    token is read at once, reading it touches no file (no ``stat``), and the file stays the one
+    every process mapped."""
+    path = tmp_path / "content-version"
+    here = caching.VersionFile(path)
+    before = here.read()
+    inode = path.stat().st_ino
+    elsewhere = (
+        "import sys; from pathlib import Path; from myapp.caching import VersionFile; "
+        "version = VersionFile(Path(sys.argv[1])); print(version.read()); version.replace(); "
+        "print(version.read())"
+    )
+    seen, replaced = subprocess.run(
+        [sys.executable, "-c", elsewhere, str(path)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert seen == before and len(before) == 32
+
+    def touched(*args, **kwargs):
+        raise AssertionError("reading the version touched the file system")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "stat", touched)
+        patch.setattr(os, "open", touched)
+        assert here.read() == replaced != before
+    assert path.stat().st_ino == inode
+
+
 @contextmanager
 def redis_commands() -> Iterator[list[str]]:
     """The Redis commands any client in this process sends meanwhile, by name."""

@@ -2,11 +2,12 @@
 
 import json
 import logging
+import time
 
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from myapp import create_app
+from myapp import create_app, monitoring
 from myapp.monitoring import log_handler
 
 DEAD_DATABASE = "postgresql://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
@@ -68,6 +69,50 @@ class TestRequestLog:
         line = json.loads(formatter.format(record))
         assert line["message"] == "request" and line["status"] == 200 and line["request_id"] == "r"
         assert app.config["LOG_FORMAT"] == "json"
+
+
+class TestBatchedRequestLog:
+    """Request lines go out in batches (one write for many), warnings at once, none late."""
+
+    @pytest.fixture
+    def logged(self, monkeypatch):
+        written: list[str] = []
+        target = logging.Handler()
+        target.emit = lambda record: written.append(record.getMessage())
+        logger = logging.getLogger("tests.batched")
+        monkeypatch.setattr(logger, "propagate", False)
+        logger.setLevel(logging.INFO)
+
+        def log_through(flush_seconds: float):
+            monkeypatch.setattr(monitoring, "REQUEST_LOG_FLUSH_SECONDS", flush_seconds)
+            logger.handlers[:] = [monitoring.BatchedHandler(target)]
+            return logger
+
+        yield log_through, written
+        for handler in logger.handlers:
+            handler.close()
+        logger.handlers.clear()
+
+    def test_lines_wait_for_a_batch_and_a_warning_goes_out_at_once_after_them(self, logged):
+        log_through, written = logged
+        logger = log_through(3600)
+        logger.info("first")
+        logger.info("second")
+        assert written == []
+        logger.warning("trouble")
+        assert written == ["first", "second", "trouble"]
+        for number in range(monitoring.REQUEST_LOG_BATCH):
+            logger.info(f"line {number}")
+        assert len(written) == 3 + monitoring.REQUEST_LOG_BATCH  # a full batch is written
+
+    def test_a_line_is_written_within_the_flush_interval_without_more_lines(self, logged):
+        log_through, written = logged
+        logger = log_through(0.2)
+        logger.info("alone")
+        deadline = time.monotonic() + 5
+        while not written and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert written == ["alone"]
 
 
 class TestChunkedBodies:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from myapp.monitoring import REQUEST_LOG_FLUSH_SECONDS
 from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,6 +188,17 @@ def test_one_log_line_per_request_without_query_string_or_referer(tmp_path, data
     logged = run.log.read_text()
     for secret in ("someone", "elsewhere.example", "t0k3n"):
         assert secret not in logged
+
+
+def test_a_request_line_is_written_within_a_second_while_the_server_runs(tmp_path, database_url):
+    """Request lines are written in batches, but none waits for more traffic or for the worker
+    to stop: a forked worker's timer writes each within ``REQUEST_LOG_FLUSH_SECONDS``."""
+    with gunicorn(tmp_path, database_url) as run:
+        _, headers, _ = run.request("GET", "/api/tags")
+        deadline = time.monotonic() + REQUEST_LOG_FLUSH_SECONDS + 5  # slack for a busy machine
+        while headers["X-Request-ID"] not in run.log.read_text():
+            assert time.monotonic() < deadline, "no request line while the server runs"
+            time.sleep(0.1)
 
 
 def test_the_access_log_when_turned_on_has_the_path_only(tmp_path, database_url):

@@ -1,5 +1,6 @@
 """Request ids, request logs, health checks, metrics, and a clear 503 when the database is gone."""
 
+import io
 import json
 import logging
 import time
@@ -71,14 +72,24 @@ class TestRequestLog:
         assert app.config["LOG_FORMAT"] == "json"
 
 
+class WriteCounter(io.StringIO):
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+    def lines(self) -> list[str]:
+        return self.getvalue().splitlines()
+
+
 class TestBatchedRequestLog:
     """Request lines go out in batches (one write for many), warnings at once, none late."""
 
     @pytest.fixture
     def logged(self, monkeypatch):
-        written: list[str] = []
-        target = logging.Handler()
-        target.emit = lambda record: written.append(record.getMessage())
+        stream = WriteCounter()
+        target = logging.StreamHandler(stream)
         logger = logging.getLogger("tests.batched")
         monkeypatch.setattr(logger, "propagate", False)
         logger.setLevel(logging.INFO)
@@ -88,31 +99,34 @@ class TestBatchedRequestLog:
             logger.handlers[:] = [monitoring.BatchedHandler(target)]
             return logger
 
-        yield log_through, written
+        yield log_through, stream
         for handler in logger.handlers:
             handler.close()
         logger.handlers.clear()
 
     def test_lines_wait_for_a_batch_and_a_warning_goes_out_at_once_after_them(self, logged):
-        log_through, written = logged
+        log_through, stream = logged
+        written = stream.lines
         logger = log_through(3600)
         logger.info("first")
         logger.info("second")
-        assert written == []
+        assert written() == []
         logger.warning("trouble")
-        assert written == ["first", "second", "trouble"]
+        assert written() == ["first", "second", "trouble"]
         for number in range(monitoring.REQUEST_LOG_BATCH):
             logger.info(f"line {number}")
-        assert len(written) == 3 + monitoring.REQUEST_LOG_BATCH  # a full batch is written
+        assert len(written()) == 3 + monitoring.REQUEST_LOG_BATCH  # a full batch is written
+        assert stream.writes == 2  # one write a batch
 
     def test_a_line_is_written_within_the_flush_interval_without_more_lines(self, logged):
-        log_through, written = logged
+        log_through, stream = logged
+        written = stream.lines
         logger = log_through(0.2)
         logger.info("alone")
         deadline = time.monotonic() + 5
-        while not written and time.monotonic() < deadline:
+        while not written() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert written == ["alone"]
+        assert written() == ["alone"]
 
 
 class TestChunkedBodies:

@@ -83,6 +83,10 @@ class Config:
     CACHE_TYPE = None  # unset: Redis with REDIS_URL, else in-process
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_RETRY_SECONDS = 5.0  # after a failure, before the cache is tried again
+    # With Redis: how long a process trusts the content version it read (a lease), and how long
+    # a write waits after replacing it before it answers (myapp.caching.VersionLease). 0: read
+    # it on every request, and never wait.
+    CACHE_VERSION_LEASE_SECONDS = 0.01
     # In-process only (myapp.caching.MemoryCache): the bytes its entries (fragments, whole
     # responses) may take; the least recently used go first.
     CACHE_MAX_BYTES = 8 * 1024 * 1024
@@ -210,6 +214,8 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False  # a test that checks limits turns them on
     CELERY_TASK_ALWAYS_EAGER = True  # a test that runs a real worker turns it off
     RELATED_INDEX_SECONDS = 0.0  # tests empty the database between them: refit every time
+    # Every write would wait it out; the tests of the lease turn it on (tests/test_caching.py).
+    CACHE_VERSION_LEASE_SECONDS = 0.0
     WORKER_METRICS_PORT = 0
     # Tests create many users; a cheap hash keeps the suite fast. Production uses the class default.
     ARGON2_TIME_COST = 1
@@ -251,7 +257,8 @@ SAME_NAME: dict[Callable[[str], Any], tuple[str, ...]] = {
         "PASSWORD_RESET_TTL_SECONDS", "RESPONSE_CACHE_SHARED_SECONDS", "CACHE_MAX_BYTES",
     ),
     float: (
-        "CACHE_RETRY_SECONDS", "PUBLISH_INTERVAL_SECONDS", "OUTBOX_SWEEP_SECONDS",
+        "CACHE_RETRY_SECONDS", "CACHE_VERSION_LEASE_SECONDS", "PUBLISH_INTERVAL_SECONDS",
+        "OUTBOX_SWEEP_SECONDS",
         "RELATED_SWEEP_SECONDS", "RELATED_INDEX_SECONDS",
         "SMTP_TIMEOUT_SECONDS", "NOTIFICATION_RETRY_SECONDS", "NOTIFICATION_LEASE_SECONDS",
         "ARTICLE_DIGEST_SECONDS", "REPORT_DIGEST_SECONDS",

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from myapp import caching, create_app
 from myapp.articles.models import Article
+from myapp.config import Config
 from myapp.extensions import cache, db
 from myapp.users import services as users
 from myapp.users.models import User
@@ -35,10 +36,14 @@ REDIS_URL = os.environ.get("REDIS_URL")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+LEASE = Config.CACHE_VERSION_LEASE_SECONDS
+
+
 @pytest.fixture(params=["one instance", "two instances"])
 def instances(request, app, database_url):
     """(reader, writer) clients: the same app, or two apps sharing the database and Redis (or,
-    without Redis, each with its own in-process cache and the instance folder's version)."""
+    without Redis, each with its own in-process cache and the instance folder's version), with
+    production's version lease."""
     if request.param == "one instance":
         return app.test_client(), app.test_client()
     settings = {
@@ -46,6 +51,7 @@ def instances(request, app, database_url):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"conduit-test-{uuid.uuid4().hex}:",
+        "CACHE_VERSION_LEASE_SECONDS": LEASE,  # as in production
     }
     one, two = create_app(settings), create_app(settings)
     assert one.config["CACHE_TYPE"] == ("RedisCache" if REDIS_URL else "myapp.caching.MemoryCache")
@@ -402,31 +408,73 @@ def redis_commands() -> Iterator[list[str]]:
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="the shared cache is Redis: set REDIS_URL")
-def test_with_redis_a_signed_in_read_costs_one_command(
-    app, client, database_url, factory, count_queries, monkeypatch
+def test_with_redis_a_signed_in_read_costs_no_command_within_the_version_lease(
+    app, client, factory, count_queries, monkeypatch
 ):
-    """The viewer, the total and the fragments are each process's copies of Redis's entries:
-    a signed-in list costs the content version's GET and its one statement (the page's ids
-    and the reader's flags), and still sees another reader's write at once."""
-    now = time.monotonic()
-    monkeypatch.setattr(app.extensions["nearby_copies"], "clock", lambda: now)  # a slow machine
+    """The viewer, the total and the fragments are each process's copies of Redis's entries,
+    and the content version is trusted for its lease: a signed-in list costs its one statement
+    (the page's ids and the reader's flags) and no Redis command, then the version's GET once
+    the lease has run out."""
+    now = [time.monotonic()]
+    monkeypatch.setattr(app.extensions["nearby_copies"], "clock", lambda: now[0])  # slow machine
+    lease = app.extensions["version_lease"]
+    monkeypatch.setattr(lease, "clock", lambda: now[0])
+    monkeypatch.setattr(lease, "seconds", LEASE)
     author, reader = factory.user("author"), factory.user("reader")
-    slug = factory.article(author, title="First")
-    factory.article(author, title="Second")
+    factory.article(author, title="First")
     for _ in range(2):
         assert client.get("/api/articles", headers=reader.headers).status_code == 200
     with redis_commands() as sent, count_queries() as queries:
-        listed = client.get("/api/articles", headers=reader.headers).json
+        assert client.get("/api/articles", headers=reader.headers).status_code == 200
+    assert (sent, queries.count) == ([], 1)
+    now[0] += lease.seconds
+    with redis_commands() as sent, count_queries() as queries:
+        assert client.get("/api/articles", headers=reader.headers).status_code == 200
     assert (sent, queries.count) == (["GET"], 1)
-    assert listed["articles"][1]["favoritesCount"] == 0
-    # Another process (the same settings, so the same Redis keys) favorites it.
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="the shared cache is Redis: set REDIS_URL")
+def test_with_redis_a_read_right_after_another_process_wrote_sees_the_write(
+    app, client, database_url, factory, monkeypatch
+):
+    """The lease holds no read back: a process that writes waits the lease out before it
+    answers, so the reader's next request, on real clocks, reads the new version."""
+    monkeypatch.setattr(app.extensions["version_lease"], "seconds", LEASE)
+    author, reader = factory.user("author"), factory.user("reader")
+    slug = factory.article(author, title="First")
+    factory.article(author, title="Second")
     other = create_app(
-        {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": REDIS_URL}
+        {
+            "APP_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": REDIS_URL,
+            "CACHE_VERSION_LEASE_SECONDS": LEASE,
+        }
     )
-    favorite = other.test_client().post(f"/api/articles/{slug}/favorite", headers=author.headers)
-    assert favorite.status_code == 200
-    listed = client.get("/api/articles", headers=reader.headers).json
-    assert listed["articles"][1]["favoritesCount"] == 1
+    for count, action in enumerate(("favorite", "unfavorite", "favorite")):
+        listed = client.get("/api/articles", headers=reader.headers).json
+        assert listed["articles"][1]["favoritesCount"] == count % 2
+        # Another process (the same settings, so the same Redis keys) writes.
+        method = "POST" if action == "favorite" else "DELETE"
+        written = other.test_client().open(
+            f"/api/articles/{slug}/favorite", method=method, headers=author.headers
+        )
+        assert written.status_code == 200
+        listed = client.get("/api/articles", headers=reader.headers).json
+        assert listed["articles"][1]["favoritesCount"] == (count + 1) % 2
+
+
+def test_a_write_waits_every_lease_on_the_old_version_out():
+    """The lease's rule on its own: a reader trusts a token from when it asked, for the lease;
+    a writer returns only after that long, so no lease taken before its write is still good."""
+    lease = caching.VersionLease(0.05)
+    store = {"version": "old"}
+    assert lease.read(lambda: store["version"]) == "old"
+    asked_before = time.monotonic()
+    lease.replace(lambda: store.update(version="new"))
+    assert time.monotonic() - asked_before >= lease.seconds
+    assert lease.read(lambda: store["version"]) == "new"
+    assert lease.read(lambda: "not asked within the lease") == "new"
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="the shared cache is Redis: set REDIS_URL")

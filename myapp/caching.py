@@ -176,9 +176,8 @@ class VersionLease:
         return version
 
     def replace(self, store: Callable[[], Any]) -> None:
-        self.held = None
         store()
-        self.held = None  # a read that asked before the store may have kept the old token
+        self.held = None  # this process reads the new token at once, not after its lease
         if self.seconds > 0:
             time.sleep(self.seconds)  # every lease on the old token runs out meanwhile
 

@@ -1,7 +1,11 @@
 """Extensions, created unbound here and bound to the app in ``create_app``."""
 
+from functools import cache
+from typing import Any
+
 import flask_smorest
 import flask_sqlalchemy.session
+from flask import has_request_context, request
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_cors import CORS
@@ -12,7 +16,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import Schema, fields
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, Engine, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -49,7 +53,31 @@ class Api(flask_smorest.Api):
 
 
 class Session(flask_sqlalchemy.session.Session):
-    """Our sessions: myapp/caching.py hooks cache invalidation to their commits."""
+    """Our sessions: myapp/caching.py hooks cache invalidation to their commits.
+
+    On PostgreSQL a request that only reads (GET, HEAD, OPTIONS: no view writes on them) runs
+    its statements in autocommit, as Django runs every request: psycopg would otherwise send a
+    BEGIN before its first read and a ROLLBACK after its last, two round trips of its four. At
+    READ COMMITTED each statement sees what committed before it either way."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Engine | Connection:
+        bind = super().get_bind(*args, **kwargs)
+        if isinstance(bind, Engine) and has_request_context() and request.method in READ_ONLY:
+            return _reading(bind)
+        return bind
+
+
+READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@cache
+def _reading(engine: Engine) -> Engine:
+    """The engine for a request that only reads. Autocommit on PostgreSQL alone: SQLite's and
+    PyMySQL's drivers send no BEGIN, and switching would cost them statements of its own (a
+    PRAGMA, two SETs) at every checkout."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})

@@ -1,7 +1,8 @@
-"""commit_with_retry: how many times a unique-constraint clash is retried, and what then."""
+"""Transactions: commit_with_retry (how many times a unique-constraint clash is retried, and what
+then), and the autocommit of requests that only read."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from myapp.database import commit_with_retry
@@ -73,3 +74,45 @@ def test_success_at_once_runs_work_once(ctx):
     assert calls == 1
     db.session.remove()
     assert usernames() == ["ann"]
+
+
+def isolation_levels(app, send) -> set[str | None]:
+    """The isolation level every statement of ``send()`` ran under (None: the engine's own)."""
+    with app.app_context():
+        engine = db.engine
+    seen: set[str | None] = set()
+
+    def record(conn, *args) -> None:
+        seen.add(conn.get_execution_options().get("isolation_level"))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        send()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_request_that_only_reads_runs_in_autocommit_and_a_write_in_a_transaction(
+    app, client, factory
+):
+    author = factory.user()
+    slug = factory.article(author)
+
+    def read() -> None:
+        for path in ("/api/articles", f"/api/articles/{slug}", f"/article/{slug}", "/"):
+            assert client.get(path, headers=author.headers).status_code == 200
+
+    def write() -> None:
+        comment = {"comment": {"body": "Written in one transaction."}}
+        response = client.post(
+            f"/api/articles/{slug}/comments", json=comment, headers=author.headers
+        )
+        assert response.status_code == 200
+
+    # On PostgreSQL no BEGIN and no ROLLBACK round trips around a read. SQLite's and PyMySQL's
+    # drivers send no BEGIN: there the engine is left as it is.
+    postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    assert isolation_levels(app, read) == ({"AUTOCOMMIT"} if postgresql else {None})
+    # A write keeps its transaction: its statements commit together or not at all.
+    assert "AUTOCOMMIT" not in isolation_levels(app, write)

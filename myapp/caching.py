@@ -10,10 +10,10 @@ one snapshot), until its own commit replaces it; work outside a request looks it
 With ``REDIS_URL`` the token and the values are shared by every process and host. A process
 trusts the token it read for ``CACHE_VERSION_LEASE_SECONDS`` (``VersionLease``), and a process
 that replaces it waits as long before going on, so the rule above holds without a Redis command
-a request. Without it the
-values live in each process, and the token in a file in the instance folder
-(``instance/content-version``), which every process on the host maps into its memory
-(``VersionFile``): however many gunicorn workers run, none serves what another's write replaced.
+a request. Without Redis the values live in each process, and the token in a file in the
+instance folder (``instance/content-version``), which every process on the host maps into its
+memory (``VersionFile``): however many gunicorn workers run, none serves what another's write
+replaced.
 
 A cache that fails (Redis gone) never fails a request: the value is computed instead, a warning is
 logged once, and the cache is left alone for ``CACHE_RETRY_SECONDS`` before it is tried again. A

@@ -62,8 +62,15 @@ class Session(flask_sqlalchemy.session.Session):
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Engine | Connection:
         bind = super().get_bind(*args, **kwargs)
-        if isinstance(bind, Engine) and has_request_context() and request.method in READ_ONLY:
-            return _reading(bind)
+        # PostgreSQL alone: SQLite's and PyMySQL's drivers send no BEGIN, and switching would
+        # cost them statements of its own (a PRAGMA, two SETs) at every checkout.
+        if (
+            isinstance(bind, Engine)
+            and bind.dialect.name == "postgresql"
+            and has_request_context()
+            and request.method in READ_ONLY
+        ):
+            return _autocommit(bind)
         return bind
 
 
@@ -71,12 +78,7 @@ READ_ONLY = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @cache
-def _reading(engine: Engine) -> Engine:
-    """The engine for a request that only reads. Autocommit on PostgreSQL alone: SQLite's and
-    PyMySQL's drivers send no BEGIN, and switching would cost them statements of its own (a
-    PRAGMA, two SETs) at every checkout."""
-    if engine.dialect.name != "postgresql":
-        return engine
+def _autocommit(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 

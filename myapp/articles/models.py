@@ -78,11 +78,13 @@ STATUSES = (DRAFT, SCHEDULED, PUBLISHED)
 class Article(Timestamps, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
-        # Newest-first listings by publication, globally and per author (feed, profile).
+        # Newest first by publication, whatever the status.
         Index("ix_articles_publish_at_id", "publish_at", "id"),
-        Index("ix_articles_author_id_publish_at", "author_id", "publish_at"),
-        # The articles due for publishing, for the worker's tick.
-        Index("ix_articles_status_publish_at", "status", "publish_at"),
+        # Newest-first lists, of everyone (and the feed) or of one author, and the worker's due
+        # articles. Each also holds what makes an article listed (queries.LISTED), so a count
+        # or a page tests it on the index, never on the row, which SQLite stores after the body.
+        Index("ix_articles_status_listing", "status", "publish_at", "id", "author_id", "hidden_at"),
+        Index("ix_articles_author_listing", "author_id", "publish_at", "id", "status", "hidden_at"),
         IDENTITY_TABLE_ARGS,
     )
 

@@ -118,25 +118,24 @@ class ItemPage:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _total(filters: dict[str, Any], params: dict[str, Any], cache_total: bool) -> int:
-    """How many listed articles pass ``filters``. With ``cache_total`` (viewer-independent
-    filters) it may come from the cache, keyed by the filters themselves: counting 100,000
-    rows is a list's slow part."""
+def _total(filters: dict[str, Any], params: dict[str, Any]) -> int:
+    """How many listed articles pass ``filters``, from the cache when it holds the count, keyed
+    by the filters (and for a feed by its reader): counting 100,000 rows is a list's slow part,
+    and a page through the list, or a reload, asks again."""
     total_statement, _ = page_statements(tuple(sorted(filters)))
 
     def count() -> int:
         return core_rows(total_statement, params).scalar() or 0
 
-    return cached("article-count", count, sorted(filters.items())) if cache_total else count()
+    reader = params["viewer_id"] if "feed" in filters else None
+    return cached("article-count", count, sorted(filters.items()), reader)
 
 
-def _page(
-    filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
-) -> ArticlePage:
+def _page(filters: dict[str, Any], viewer: User | None, limit: int, offset: int) -> ArticlePage:
     """A page of visible articles passing ``filters`` (``queries.FILTERS`` and their values),
     newest first."""
     params = {"viewer_id": viewer_id(viewer), **filters}
-    total = _total(filters, params, cache_total)
+    total = _total(filters, params)
     if total <= offset:
         return ArticlePage([], total)
     _, page_statement = page_statements(tuple(sorted(filters)))
@@ -144,24 +143,20 @@ def _page(
     return ArticlePage(article_views(result), total)
 
 
-def _flag_page(
-    filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
-) -> FlagPage:
+def _flag_page(filters: dict[str, Any], viewer: User | None, limit: int, offset: int) -> FlagPage:
     """``_page`` as the page's ids with the viewer's flags, in one statement."""
     params = {"viewer_id": viewer_id(viewer), **filters}
-    total = _total(filters, params, cache_total)
+    total = _total(filters, params)
     if total <= offset:
         return FlagPage([], total)
     statement = flag_page_statement(tuple(sorted(filters)))
     return FlagPage(core_rows(statement, params | {"limit": limit, "offset": offset}).all(), total)
 
 
-def _item_page(
-    filters: dict[str, Any], viewer: User | None, limit: int, offset: int, cache_total: bool
-) -> ItemPage:
+def _item_page(filters: dict[str, Any], viewer: User | None, limit: int, offset: int) -> ItemPage:
     """``_page`` as the API's JSON: the page's ids with the viewer's flags, each article's JSON
     from its cached fragment (articles/fragments.py)."""
-    page = _flag_page(filters, viewer, limit, offset, cache_total)
+    page = _flag_page(filters, viewer, limit, offset)
     return ItemPage(fragments.list_items(page.rows), page.total)
 
 
@@ -181,7 +176,7 @@ def list_articles(
 ) -> ArticlePage:
     """Newest first; the filters combine, and an unknown value matches nothing."""
     filters = _list_filters(tag, author, favorited)
-    return _page(filters, viewer, limit, offset, cache_total=True)
+    return _page(filters, viewer, limit, offset)
 
 
 def list_article_items(
@@ -195,7 +190,7 @@ def list_article_items(
 ) -> ItemPage:
     """``list_articles`` as the API's JSON, from the cached fragments."""
     filters = _list_filters(tag, author, favorited)
-    return _item_page(filters, viewer, limit, offset, cache_total=True)
+    return _item_page(filters, viewer, limit, offset)
 
 
 def list_article_flags(
@@ -209,7 +204,7 @@ def list_article_flags(
 ) -> FlagPage:
     """``list_articles`` as the reader's flags, for a page made of cached previews."""
     filters = _list_filters(tag, author, favorited)
-    return _flag_page(filters, viewer, limit, offset, cache_total=True)
+    return _flag_page(filters, viewer, limit, offset)
 
 
 @dataclass(frozen=True)
@@ -276,17 +271,17 @@ def _with_flags(view: ArticleView, flags: Any) -> ArticleView:
 
 def feed(viewer: User, *, limit: int = 20, offset: int = 0) -> ArticlePage:
     """Articles by the authors the viewer follows, newest first."""
-    return _page({"feed": None}, viewer, limit, offset, cache_total=False)
+    return _page({"feed": None}, viewer, limit, offset)
 
 
 def feed_flags(viewer: User, *, limit: int = 20, offset: int = 0) -> FlagPage:
     """``feed`` as the reader's flags, for a page made of cached previews."""
-    return _flag_page({"feed": None}, viewer, limit, offset, cache_total=False)
+    return _flag_page({"feed": None}, viewer, limit, offset)
 
 
 def feed_items(viewer: User, *, limit: int = 20, offset: int = 0) -> ItemPage:
     """``feed`` as the API's JSON, from the cached fragments."""
-    return _item_page({"feed": None}, viewer, limit, offset, cache_total=False)
+    return _item_page({"feed": None}, viewer, limit, offset)
 
 
 def own_articles(

@@ -288,6 +288,24 @@ def test_feed_pages_with_limit_and_offset(client, factory):
     assert data["articlesCount"] == 4
 
 
+def test_a_feeds_count_is_kept_for_its_reader_until_a_follow(client, factory, count_queries):
+    """Counting a feed walks every listed article: a reload or the next page takes the count
+    from the cache, each reader their own, and a follow counts again."""
+    author, reader, other = factory.user(), factory.user(), factory.user()
+    factory.article(author)
+    factory.follow(reader, author)
+    first = client.get("/api/articles/feed", headers=reader.headers).get_json()
+
+    with count_queries() as queries:
+        again = client.get("/api/articles/feed", headers=reader.headers).get_json()
+
+    assert again == first and first["articlesCount"] == 1
+    assert not [sql for sql in queries.statements if "count(articles.id)" in sql]
+    assert client.get("/api/articles/feed", headers=other.headers).json["articlesCount"] == 0
+    factory.follow(other, author)
+    assert client.get("/api/articles/feed", headers=other.headers).json["articlesCount"] == 1
+
+
 def test_feed_rejects_bad_paging(client, factory):
     reader = factory.user()
 

@@ -372,6 +372,7 @@ ARTICLE_FLAGS_BY_SLUG = visible_articles(*FLAG_COLUMNS, LISTED.label("listed")).
 # The listed articles of the bound ``ids`` as nobody in particular sees them (read with viewer
 # 0): what articles/fragments.py caches, for lists, and for one article with its body.
 _IDS = Article.id.in_(bindparam("ids", expanding=True))
+# LISTED, with its status tested on the rows the ids name, never walked on its index.
 _LISTED_BY_ID = and_(unindexed(Article.status) == PUBLISHED, ARTICLE_SHOWN)
 LIST_ITEMS_BY_IDS = article_rows().where(_LISTED_BY_ID, _IDS)
 ARTICLES_BY_IDS = article_rows(columns=API_ARTICLE_COLUMNS).where(_LISTED_BY_ID, _IDS)

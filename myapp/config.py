@@ -78,7 +78,9 @@ class Config:
     APP_ENV = "development"
     SECRET_KEY = None  # development: made once per install (instance/secret_key)
     SQLALCHEMY_DATABASE_URI = None  # unset: a SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}  # off for SQLite
+    # Off for SQLite, and for PostgreSQL, whose connections are checked without a round trip
+    # (myapp/database.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     REDIS_URL = None
     CACHE_TYPE = None  # unset: Redis with REDIS_URL, else in-process
     CACHE_DEFAULT_TIMEOUT = 300
@@ -317,8 +319,9 @@ def _derive(config: FlaskConfig, instance_path: str) -> None:
     options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     # JSON columns and aggregates (a page's tags) are read with orjson, as requests are.
     options.setdefault("json_deserializer", orjson.loads)
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file next to the app never drops a connection: no need to test each one first.
+    if config["SQLALCHEMY_DATABASE_URI"].startswith(("sqlite", "postgres")):
+        # A file next to the app never drops a connection; PostgreSQL's are checked as they
+        # are handed out (myapp.database.check_connections_on_checkout).
         options["pool_pre_ping"] = False
     if config["SQLALCHEMY_DATABASE_URI"].startswith(("mysql", "mariadb")):
         # As on PostgreSQL: each statement sees what committed before it.

@@ -1,14 +1,19 @@
 """Transactions: commit_with_retry (how many times a unique-constraint clash is retried, and what
-then), and the autocommit of requests that only read."""
+then), the autocommit of requests that only read, and how pooled connections are checked."""
 
+import time
+
+import flask_migrate
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
+from myapp import create_app, database
 from myapp.database import commit_with_retry
 from myapp.extensions import db
 from myapp.users import services as users
 from myapp.users.models import User
+from tests.factories import Factory
 
 
 def new_user(username: str) -> User:
@@ -116,3 +121,28 @@ def test_a_request_that_only_reads_runs_in_autocommit_and_a_write_in_a_transacti
     assert isolation_levels(app, read) == ({"AUTOCOMMIT"} if postgresql else {None})
     # A write keeps its transaction: its statements commit together or not at all.
     assert "AUTOCOMMIT" not in isolation_levels(app, write)
+
+
+def test_a_connection_in_steady_use_is_not_pinged_and_an_idle_one_is(own_postgres, monkeypatch):
+    """PostgreSQL: no ping round trip at each checkout, as ``pool_pre_ping`` sent; a poll of the
+    socket instead, and a ping only after a second of idleness (myapp/database.py)."""
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": own_postgres.url})
+    with app.app_context():
+        flask_migrate.upgrade()
+        dialect = db.engine.dialect
+    factory = Factory(app)
+    reader = factory.user()
+    article = f"/api/articles/{factory.article(reader)}"  # signed in: one statement each time
+    pings = []
+    ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda conn: pings.append(conn) or ping(conn))
+    client = app.test_client()
+
+    for _ in range(5):
+        assert client.get(article, headers=reader.headers).status_code == 200
+    assert pings == []
+
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.05)
+    time.sleep(0.1)
+    assert client.get(article, headers=reader.headers).status_code == 200
+    assert len(pings) == 1

@@ -5,6 +5,7 @@ import logging
 import time
 
 import flask_migrate
+import psycopg
 import redis
 
 from myapp import create_app
@@ -73,3 +74,27 @@ def test_postgres_going_away_and_coming_back(own_postgres):
     assert [a["title"] for a in listing["articles"]] == ["Kept"]
     assert publish(client, author, "After").status_code == 201
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_connection_the_database_closed_is_replaced_without_an_error(own_postgres):
+    """Connections are not pinged while in steady use (myapp/database.py): one the server has
+    closed since its last request (here ``pg_terminate_backend``) is still never handed out."""
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": own_postgres.url})
+    with app.app_context():
+        flask_migrate.upgrade()
+    client = app.test_client()
+    author = Factory(app).user()
+    assert publish(client, author, "Kept").status_code == 201
+    assert client.get("/api/articles").status_code == 200
+
+    with psycopg.connect(own_postgres.url, autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert ended >= 1  # the app's pooled connections
+
+    listing = client.get("/api/articles")
+    assert listing.status_code == 200
+    assert [a["title"] for a in listing.json["articles"]] == ["Kept"]
+    assert publish(client, author, "After").status_code == 201

@@ -15,6 +15,7 @@ from werkzeug.exceptions import Unauthorized
 
 from myapp.application import is_api_request
 from myapp.errors import AccountSuspended
+from myapp.extensions import READ_ONLY
 from myapp.users.models import User
 from myapp.users.tokens import MAX_ID, issue_token, read_token
 from myapp.users.viewers import load_viewer
@@ -57,7 +58,7 @@ def load_session_user(session_id: str) -> User | None:
     user_id = session_id.partition(":")[0]
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
-    user = load_viewer(int(user_id))
+    user = load_viewer(int(user_id), attach=request.method not in READ_ONLY)
     if user is None or not _same(user.get_id(), session_id) or user.is_suspended:
         return None
     return user
@@ -76,7 +77,7 @@ def load_token_user(request: Request) -> User | None:
     if scheme.lower() not in TOKEN_SCHEMES or not token.strip():
         raise Unauthorized("must be sent as 'Authorization: Token <token>'")
     claims = read_token(token.strip())
-    user = load_viewer(claims.user_id) if claims else None
+    user = load_viewer(claims.user_id, attach=request.method not in READ_ONLY) if claims else None
     if user is None or not _same(user.credentials_key, claims.credentials_key):
         raise Unauthorized("is invalid or expired")
     if user.is_suspended:

@@ -10,10 +10,13 @@ lives at most ``VIEWER_CACHE_SECONDS`` (with Redis, and a process's copy up to
 operator's SQL) or a cache outage could leave behind.
 
 The cache holds the row's column values, never an ORM object tied to another session; a hit
-rebuilds a persistent ``User`` in this request's session without SQL, so services can still
-write through it and lazy-load what was not cached. The callers keep checking the keys and
-the suspension on the row every request: ``is_suspended`` depends on the time, so a suspension
-that ends by itself ends on time.
+rebuilds a ``User`` without SQL. For a request that may write, it is added to the request's
+session, so services can write through it and load what was not cached (the password hash). A
+request that only reads (GET, HEAD, OPTIONS: no view writes on them) leaves it detached: adding
+it, and closing the session over it, took a tenth of a signed-in read in-process.
+
+The callers keep checking the keys and the suspension on the row every request:
+``is_suspended`` depends on the time, so a suspension that ends by itself ends on time.
 """
 
 from typing import Any
@@ -43,23 +46,25 @@ def _row(user: User) -> dict[str, Any]:
     }
 
 
-def _rebuild(row: dict[str, Any]) -> User:
-    """A persistent User from cached column values, in this session, without SQL.
+def _rebuild(row: dict[str, Any], attach: bool) -> User:
+    """A User from cached column values, without SQL: detached, or persistent in this session.
 
     Built as the ORM builds a loaded row (the instance without ``__init__``, its values as
-    loaded: no validators, no change history), made detached under its identity, then added.
-    Half the time of ``merge(load=False)`` on a copy made with ``User(**row)``: this runs on
-    every signed-in request."""
+    loaded: no validators, no change history), made detached under its identity, then added
+    if ``attach``. Half the time of ``merge(load=False)`` on a copy made with ``User(**row)``:
+    this runs on every signed-in request."""
     user = _USERS.new_instance()
     user.__dict__.update(row)
     make_transient_to_detached(user)  # what is not in the row (the password hash) is expired
-    db.session.add(user)
+    if attach:
+        db.session.add(user)
     return user
 
 
-def load_viewer(user_id: int) -> User | None:
+def load_viewer(user_id: int, attach: bool = True) -> User | None:
     """The user with this id for authenticating a request (None if there is none), from the
-    cache when it holds their row for the current content version, else from the database."""
+    cache when it holds their row for the current content version, else from the database.
+    ``attach=False``, for a request that only reads: a user from the cache stays detached."""
     if identity_key(User, user_id) in db.session.identity_map:
         return get_user(user_id)  # this session's own copy: never overwrite it with the cache's
     loaded: User | None = None
@@ -72,4 +77,4 @@ def load_viewer(user_id: int) -> User | None:
     row = cached("viewer", load, user_id, timeout=VIEWER_CACHE_SECONDS)
     if loaded is not None or row is None:  # loaded now (a miss, or no cache), or no such user
         return loaded
-    return _rebuild(row)
+    return _rebuild(row, attach)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import event, inspect, update
 
 from myapp import create_app
@@ -102,6 +103,23 @@ def test_the_rebuilt_user_is_persistent_and_leaves_the_password_hash_out(
         with count_queries() as queries:
             assert user.password_hash.startswith("$argon2id$")  # loaded when asked for
         assert queries.count == 1
+        db.session.remove()
+
+
+@pytest.mark.parametrize(
+    ("method", "in_session"), [("GET", False), ("HEAD", False), ("PUT", True), ("POST", True)]
+)
+def test_a_cached_viewer_joins_the_session_only_on_a_request_that_may_write(
+    app, factory, method, in_session
+):
+    account = factory.user()
+    with app.app_context():
+        viewers.load_viewer(account.id)  # cached
+        db.session.remove()
+    with app.test_request_context("/api/user", method=method, headers=account.headers):
+        user = current_user._get_current_object()
+        assert user.id == account.id and user.email == account.email
+        assert (user in db.session) is in_session
         db.session.remove()
 
 

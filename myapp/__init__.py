@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from myapp import caching, response_cache
 from myapp.application import Conduit, is_api_request, trust_only_the_scheme_seen
 from myapp.config import load_config
-from myapp.database import check_connections_on_checkout
+from myapp.database import check_connections_on_checkout, queue_writers_on_sqlite
 from myapp.errors import DomainError
 from myapp.extensions import (
     cache,
@@ -81,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            queue_writers_on_sqlite(db.engine)
         elif db.engine.dialect.name == "postgresql":
             check_connections_on_checkout(db.engine)
     register_migrations(app)

@@ -1,6 +1,8 @@
-"""Transaction helpers shared by the services, and how pooled connections are checked."""
+"""Transaction helpers shared by the services, how pooled connections are checked, and how a
+process's writers to SQLite take turns."""
 
 import select
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -74,3 +76,43 @@ def _readable(fd: int) -> bool:
     poller = select.poll()  # not select.select: it fails on descriptors over 1023
     poller.register(fd, select.POLLIN)
     return bool(poller.poll(0))
+
+
+# Statements that take SQLite's write lock; others (reads, DDL) go as they are.
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def queue_writers_on_sqlite(engine: Engine, wait_seconds: float = 5.0) -> None:
+    """Make a process's writers to a SQLite file wait for each other in turn.
+
+    SQLite lets one connection write at a time. A writer that finds the lock taken sleeps in
+    SQLite's busy handler for 1, 2, 5, 10, 15, 20, 25... ms before each new try, and between
+    its tries others take the lock: under four threads writing comments, 2 % of the requests
+    waited 33, 53, 78 or 103 ms more than the rest, SQLite's totals after 5 to 8 tries (p99 9
+    times the median). Here the threads of a process queue on a lock from their first write
+    until their connection goes back to the pool (after the commit or the rollback), so each
+    wakes as soon as the writer before it is done. Writers in other processes (a second
+    gunicorn worker, the Celery worker) still meet SQLite's busy handler. A writer that waits
+    ``wait_seconds``, SQLite's own busy timeout, goes on to SQLite's lock without its turn."""
+    turn = threading.Lock()
+    holder: list[int | None] = [None]  # the thread whose connection has the turn
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def take_turn(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "writing" in connection.info or not statement.lstrip()[:7].upper().startswith(WRITES):
+            return
+        if holder[0] == threading.get_ident():
+            # This thread's other connection has the turn: waiting for it would wait for
+            # ourselves. A write made once that one committed (in an ``after_commit`` hook)
+            # goes through; one made while it is still open meets SQLite, as before.
+            connection.info["writing"] = False
+            return
+        connection.info["writing"] = turn.acquire(timeout=wait_seconds)
+        if connection.info["writing"]:
+            holder[0] = threading.get_ident()
+
+    @event.listens_for(engine, "checkin")
+    def end_turn(_dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop("writing", False):
+            holder[0] = None
+            turn.release()

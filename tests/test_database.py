@@ -1,6 +1,9 @@
 """Transactions: commit_with_retry (how many times a unique-constraint clash is retried, and what
-then), the autocommit of requests that only read, and how pooled connections are checked."""
+then), the autocommit of requests that only read, how pooled connections are checked, and how
+a process's writers to SQLite take turns."""
 
+import contextlib
+import threading
 import time
 
 import flask_migrate
@@ -146,3 +149,52 @@ def test_a_connection_in_steady_use_is_not_pinged_and_an_idle_one_is(own_postgre
     time.sleep(0.1)
     assert client.get(article, headers=reader.headers).status_code == 200
     assert len(pings) == 1
+
+
+@pytest.mark.parametrize("first_ends_by", ["commit", "rollback"])
+def test_a_second_writer_waits_its_turn_not_in_sqlites_busy_handler(tmp_path, first_ends_by):
+    """With SQLite's busy timeout at 0, a writer that met the lock taken would fail at once
+    ("database is locked"): the second writer here succeeds because it waited in the process's
+    queue (myapp/database.py) until the first one's connection went back to the pool."""
+    app = create_app(
+        {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/q.db"}
+    )
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout = 0"))
+    engine.dispose()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE notes (body TEXT)")
+    first_wrote, first_may_end, second_starts = (threading.Event() for _ in range(3))
+    errors: list[Exception] = []
+
+    def first() -> None:
+        with contextlib.suppress(RuntimeError), engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO notes VALUES ('first')")
+            first_wrote.set()
+            first_may_end.wait(10)
+            if first_ends_by == "rollback":
+                raise RuntimeError("the first writer gives up")
+
+    def second() -> None:
+        first_wrote.wait(10)
+        second_starts.set()
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("INSERT INTO notes VALUES ('second')")
+        except Exception as error:  # what SQLite says when nobody waits: database is locked
+            errors.append(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    second_starts.wait(10)
+    time.sleep(0.2)  # time for the second writer to reach the lock (and, unqueued, to fail)
+    first_may_end.set()
+    for thread in threads:
+        thread.join(10)
+
+    assert errors == []
+    with engine.connect() as connection:
+        bodies = [row[0] for row in connection.exec_driver_sql("SELECT body FROM notes")]
+    assert sorted(bodies) == (["first", "second"] if first_ends_by == "commit" else ["second"])

@@ -7,9 +7,10 @@ import time
 import flask_migrate
 import psycopg
 import redis
+from flask.testing import FlaskClient
 
 from myapp import create_app
-from tests.factories import Factory
+from tests.factories import Account, Factory
 
 
 def publish(client, account, title):
@@ -51,13 +52,19 @@ def test_redis_going_away_and_coming_back(own_redis, database_url, caplog):
     assert redis.Redis.from_url(own_redis.url).dbsize() > 0  # used again, without a restart
 
 
-def test_postgres_going_away_and_coming_back(own_postgres):
-    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": own_postgres.url})
+def on_postgres(server) -> tuple[FlaskClient, Account]:
+    """A client of an app on ``server``, migrated, and an author who has published "Kept"."""
+    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": server.url})
     with app.app_context():
         flask_migrate.upgrade()
     client = app.test_client()
     author = Factory(app).user()
     assert publish(client, author, "Kept").status_code == 201
+    return client, author
+
+
+def test_postgres_going_away_and_coming_back(own_postgres):
+    client, author = on_postgres(own_postgres)
 
     own_postgres.stop()
     response = client.get("/api/articles")
@@ -79,12 +86,7 @@ def test_postgres_going_away_and_coming_back(own_postgres):
 def test_a_connection_the_database_closed_is_replaced_without_an_error(own_postgres):
     """Connections are not pinged while in steady use (myapp/database.py): one the server has
     closed since its last request (here ``pg_terminate_backend``) is still never handed out."""
-    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": own_postgres.url})
-    with app.app_context():
-        flask_migrate.upgrade()
-    client = app.test_client()
-    author = Factory(app).user()
-    assert publish(client, author, "Kept").status_code == 201
+    client, author = on_postgres(own_postgres)
     assert client.get("/api/articles").status_code == 200
 
     with psycopg.connect(own_postgres.url, autocommit=True) as admin:

@@ -51,6 +51,11 @@ def _same(expected: str, given: str) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
+def _load_viewer(user_id: int) -> User | None:
+    """The request's user: in its session only when the request may write (users/viewers.py)."""
+    return load_viewer(user_id, attach=request.method not in READ_ONLY)
+
+
 def load_session_user(session_id: str) -> User | None:
     """The user named by a session cookie, unless it was revoked since it was set: by signing
     out, "sign out everywhere" or a new password (each replaces a key ``get_id`` carries), or
@@ -58,7 +63,7 @@ def load_session_user(session_id: str) -> User | None:
     user_id = session_id.partition(":")[0]
     if not user_id.isdigit() or int(user_id) > MAX_ID:
         return None
-    user = load_viewer(int(user_id), attach=request.method not in READ_ONLY)
+    user = _load_viewer(int(user_id))
     if user is None or not _same(user.get_id(), session_id) or user.is_suspended:
         return None
     return user
@@ -77,7 +82,7 @@ def load_token_user(request: Request) -> User | None:
     if scheme.lower() not in TOKEN_SCHEMES or not token.strip():
         raise Unauthorized("must be sent as 'Authorization: Token <token>'")
     claims = read_token(token.strip())
-    user = load_viewer(claims.user_id, attach=request.method not in READ_ONLY) if claims else None
+    user = _load_viewer(claims.user_id) if claims else None
     if user is None or not _same(user.credentials_key, claims.credentials_key):
         raise Unauthorized("is invalid or expired")
     if user.is_suspended:

@@ -95,13 +95,14 @@ def queue_writers_on_sqlite(engine: Engine, wait_seconds: float = 5.0) -> None:
     gunicorn worker, the Celery worker) still meet SQLite's busy handler. A writer that waits
     ``wait_seconds``, SQLite's own busy timeout, goes on to SQLite's lock without its turn."""
     turn = threading.Lock()
-    holder: list[int | None] = [None]  # the thread whose connection has the turn
+    holder: int | None = None  # the thread whose connection has the turn
 
     @event.listens_for(engine, "before_cursor_execute")
     def take_turn(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        nonlocal holder
         if "writing" in connection.info or not statement.lstrip()[:7].upper().startswith(WRITES):
             return
-        if holder[0] == threading.get_ident():
+        if holder == threading.get_ident():
             # This thread's other connection has the turn: waiting for it would wait for
             # ourselves. A write made once that one committed (in an ``after_commit`` hook)
             # goes through; one made while it is still open meets SQLite, as before.
@@ -109,10 +110,11 @@ def queue_writers_on_sqlite(engine: Engine, wait_seconds: float = 5.0) -> None:
             return
         connection.info["writing"] = turn.acquire(timeout=wait_seconds)
         if connection.info["writing"]:
-            holder[0] = threading.get_ident()
+            holder = threading.get_ident()
 
     @event.listens_for(engine, "checkin")
     def end_turn(_dbapi_connection: Any, record: Any) -> None:
+        nonlocal holder
         if record.info.pop("writing", False):
-            holder[0] = None
+            holder = None
             turn.release()

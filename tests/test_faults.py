@@ -89,11 +89,15 @@ def test_a_connection_the_database_closed_is_replaced_without_an_error(own_postg
     client, author = on_postgres(own_postgres)
     assert client.get("/api/articles").status_code == 200
 
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
     with psycopg.connect(own_postgres.url, autocommit=True) as admin:
-        ended = admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchone()[0]
+        ended = admin.execute(f"SELECT count(pg_terminate_backend(pid)) {others}").fetchone()[0]
+        # pg_terminate_backend only signals: wait until those backends have gone, so that
+        # what follows meets connections the server has closed, not ones it is closing.
+        for _ in range(100):
+            if admin.execute(f"SELECT count(*) {others}").fetchone()[0] == 0:
+                break
+            time.sleep(0.05)
     assert ended >= 1  # the app's pooled connections
 
     listing = client.get("/api/articles")

@@ -312,6 +312,14 @@ def flag_page_statement(filters: tuple[str, ...]) -> Select[Any]:
 
 
 @cache
+def page_ids_statement(filters: tuple[str, ...]) -> Select[Any]:
+    """The same page as ``page_statements``' as each article's ``id`` and ``author_id``: what
+    the page holds, the same for every reader (a feed's, for its reader)."""
+    conditions = [LISTED, *(FILTERS[name] for name in filters)]
+    return _newest_first_page(visible_articles(Article.id, Article.author_id).where(*conditions))
+
+
+@cache
 def search_statements(dialect: str, filters: tuple[str, ...]) -> tuple[Select[Any], Select[Any]]:
     """(the total, one page by relevance, with highlights) of the listed articles matching the
     bound ``match`` (``search.engine_query``) and passing the named ``FILTERS``; built once for
@@ -368,6 +376,11 @@ VIEWER_FLAGS = select(*FLAG_COLUMNS).where(Article.id.in_(bindparam("ids", expan
 # the cached fragment's (articles/fragments.py).
 ARTICLE_FLAGS_BY_SLUG = visible_articles(*FLAG_COLUMNS, LISTED.label("listed")).where(
     Article.slug == bindparam("slug")
+)
+# The listed article under the bound ``slug``: its ``id`` and ``author_id``, the same for every
+# reader.
+LISTED_ARTICLE_BY_SLUG = select(Article.id, Article.author_id).where(
+    LISTED, Article.slug == bindparam("slug")
 )
 # The listed articles of the bound ``ids`` as nobody in particular sees them (read with viewer
 # 0): what articles/fragments.py caches, for lists, and for one article with its body.

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import Row, delete, exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -39,6 +39,7 @@ from myapp.articles.queries import (
     COMMENTS_BY_SLUG,
     CURRENT_SLUG,
     LIST_ITEMS_BY_IDS,
+    LISTED_ARTICLE_BY_SLUG,
     OWN_ARTICLES_PAGE,
     OWN_ARTICLES_TOTAL,
     POPULAR_TAGS,
@@ -52,10 +53,12 @@ from myapp.articles.queries import (
     comment_views,
     core_rows,
     flag_page_statement,
+    page_ids_statement,
     page_statements,
     search_statements,
     viewer_id,
 )
+from myapp.articles.viewer_flags import viewer_flags
 from myapp.caching import cached
 from myapp.database import commit_with_retry
 from myapp.errors import Forbidden, Invalid, NotFound
@@ -92,10 +95,11 @@ class ArticlePage:
 class FlagPage:
     """A page of listed articles as a reader's pages need it when its previews come from the
     cache (pages/fragments.py): the ids in order with the reader's flags (``id``,
-    ``favorited``, ``following``), one statement. The articles are read only when a preview
-    has to be rendered (``views``)."""
+    ``favorited``, ``following``: ``viewer_flags.FlagRow``s, or rows of
+    ``queries.FLAG_COLUMNS``), from the cache or one statement (``_flag_page``). The articles
+    are read only when a preview has to be rendered (``views``)."""
 
-    rows: list[Row[Any]]
+    rows: list[Any]
     total: int
 
     def views(self) -> dict[int, ArticleView]:
@@ -144,13 +148,26 @@ def _page(filters: dict[str, Any], viewer: User | None, limit: int, offset: int)
 
 
 def _flag_page(filters: dict[str, Any], viewer: User | None, limit: int, offset: int) -> FlagPage:
-    """``_page`` as the page's ids with the viewer's flags, in one statement."""
+    """``_page`` as the page's ids with the viewer's flags. Which articles the page holds is the
+    same for every reader (a feed's, for its reader), so it is cached like the total; the
+    viewer's flags come from theirs (articles/viewer_flags.py). Without those, one statement."""
     params = {"viewer_id": viewer_id(viewer), **filters}
     total = _total(filters, params)
     if total <= offset:
         return FlagPage([], total)
-    statement = flag_page_statement(tuple(sorted(filters)))
-    return FlagPage(core_rows(statement, params | {"limit": limit, "offset": offset}).all(), total)
+    paging = {"limit": limit, "offset": offset}
+    flags = viewer_flags(viewer)
+    if flags is None:
+        statement = flag_page_statement(tuple(sorted(filters)))
+        return FlagPage(core_rows(statement, params | paging).all(), total)
+
+    def read() -> list[tuple[int, int]]:
+        statement = page_ids_statement(tuple(sorted(filters)))
+        return [(row.id, row.author_id) for row in core_rows(statement, params | paging)]
+
+    reader = params["viewer_id"] if "feed" in filters else None
+    page = cached("article-page", read, sorted(filters.items()), limit, offset, reader)
+    return FlagPage([flags.row(*each) for each in page], total)
 
 
 def _item_page(filters: dict[str, Any], viewer: User | None, limit: int, offset: int) -> ItemPage:
@@ -304,15 +321,27 @@ def get_article(slug: str, viewer: User | None) -> ArticleView:
     return views[0]
 
 
+def _listed_article(slug: str) -> tuple[int, int] | tuple[()]:
+    """The listed article under ``slug`` as (id, author id), the same for every reader; ``()``
+    if none is (a draft, a hidden article, or no such slug), which the cache keeps too."""
+    row = core_rows(LISTED_ARTICLE_BY_SLUG, {"slug": slug}).first()
+    return (row.id, row.author_id) if row is not None else ()
+
+
 def get_article_item(slug: str, viewer: User | None) -> dict[str, Any]:
-    """``get_article`` as the API's JSON: one statement for the article's id, the viewer's
-    flags and whether it is listed; a listed article's JSON from its cached fragment, any
-    other (a draft, a hidden article its author or staff see) read in full."""
-    params = {"viewer_id": viewer_id(viewer), "slug": slug}
-    row = core_rows(ARTICLE_FLAGS_BY_SLUG, params).first()
-    if row is None:
-        raise NotFound("article", "not found")
-    item = fragments.article_item(row) if row.listed else None
+    """``get_article`` as the API's JSON. A listed article's is its cached fragment with the
+    viewer's flags; which article is listed under ``slug`` is cached like the fragment, and the
+    flags are the viewer's (articles/viewer_flags.py), else one statement finds both. Any other
+    article (a draft, a hidden article its author or staff see) is read in full."""
+    flags = viewer_flags(viewer)
+    if flags is not None:
+        listed = cached("listed-article", lambda: _listed_article(slug), slug)
+        row = flags.row(*listed) if listed else None
+    else:
+        params = {"viewer_id": viewer_id(viewer), "slug": slug}
+        row = core_rows(ARTICLE_FLAGS_BY_SLUG, params).first()
+        row = row if row is not None and row.listed else None
+    item = fragments.article_item(row) if row is not None else None
     return item if item is not None else fragments.article_json(get_article(slug, viewer))
 
 
@@ -622,10 +651,11 @@ def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
 class CommentFlags:
     """The comments a reader may see on an article, oldest first, as the pages need them when
     their cards come from the cache (pages/fragments.py): each one's ``id``, ``author_id`` and
-    whether the reader follows its author (``following``), one statement. The comments
-    themselves are read only when a card has to be rendered (``views``)."""
+    whether the reader follows its author (``following``), from the cache or one statement
+    (``list_comment_flags``). The comments themselves are read only when a card has to be
+    rendered (``views``)."""
 
-    rows: list[Row[Any]]
+    rows: list[Any]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -641,8 +671,24 @@ class CommentFlags:
         return {view.id: view for view in views}
 
 
+def _shown_comments(slug: str) -> list[tuple[int, int]]:
+    """The comments everyone sees under ``slug`` (a listed article's), as (id, author id),
+    oldest first."""
+    rows = core_rows(COMMENT_FLAGS_BY_SLUG, {"viewer_id": 0, "slug": slug})
+    return [(row.id, row.author_id) for row in rows]
+
+
 def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
-    """``list_comments`` as their ids and the viewer's flags."""
+    """``list_comments`` as their ids and the viewer's flags. Under a listed article, the
+    comments everyone sees are cached like its fragment, and the flags are the viewer's
+    (articles/viewer_flags.py), unless the viewer sees more: staff, and an author whose comment
+    there a moderator hid. Else one statement."""
+    flags = None if viewer is not None and viewer.is_staff else viewer_flags(viewer)
+    if flags is not None:
+        listed = cached("listed-article", lambda: _listed_article(slug), slug)
+        if listed and listed[0] not in flags.hidden_comments_on:
+            shown = cached("shown-comments", lambda: _shown_comments(slug), slug)
+            return CommentFlags([flags.comment_row(*each) for each in shown])
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     rows = core_rows(COMMENT_FLAGS_BY_SLUG, params).all()
     if not rows:

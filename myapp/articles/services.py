@@ -322,10 +322,14 @@ def get_article(slug: str, viewer: User | None) -> ArticleView:
 
 
 def _listed_article(slug: str) -> tuple[int, int] | tuple[()]:
-    """The listed article under ``slug`` as (id, author id), the same for every reader; ``()``
-    if none is (a draft, a hidden article, or no such slug), which the cache keeps too."""
-    row = core_rows(LISTED_ARTICLE_BY_SLUG, {"slug": slug}).first()
-    return (row.id, row.author_id) if row is not None else ()
+    """The listed article under ``slug`` as (id, author id), the same for every reader, cached;
+    ``()`` if none is (a draft, a hidden article, or no such slug), which the cache keeps too."""
+
+    def read() -> tuple[int, int] | tuple[()]:
+        row = core_rows(LISTED_ARTICLE_BY_SLUG, {"slug": slug}).first()
+        return (row.id, row.author_id) if row is not None else ()
+
+    return cached("listed-article", read, slug)
 
 
 def get_article_item(slug: str, viewer: User | None) -> dict[str, Any]:
@@ -335,7 +339,7 @@ def get_article_item(slug: str, viewer: User | None) -> dict[str, Any]:
     article (a draft, a hidden article its author or staff see) is read in full."""
     flags = viewer_flags(viewer)
     if flags is not None:
-        listed = cached("listed-article", lambda: _listed_article(slug), slug)
+        listed = _listed_article(slug)
         row = flags.row(*listed) if listed else None
     else:
         params = {"viewer_id": viewer_id(viewer), "slug": slug}
@@ -673,9 +677,13 @@ class CommentFlags:
 
 def _shown_comments(slug: str) -> list[tuple[int, int]]:
     """The comments everyone sees under ``slug`` (a listed article's), as (id, author id),
-    oldest first."""
-    rows = core_rows(COMMENT_FLAGS_BY_SLUG, {"viewer_id": 0, "slug": slug})
-    return [(row.id, row.author_id) for row in rows]
+    oldest first, cached."""
+
+    def read() -> list[tuple[int, int]]:
+        rows = core_rows(COMMENT_FLAGS_BY_SLUG, {"viewer_id": 0, "slug": slug})
+        return [(row.id, row.author_id) for row in rows]
+
+    return cached("shown-comments", read, slug)
 
 
 def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
@@ -685,10 +693,9 @@ def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
     there a moderator hid. Else one statement."""
     flags = None if viewer is not None and viewer.is_staff else viewer_flags(viewer)
     if flags is not None:
-        listed = cached("listed-article", lambda: _listed_article(slug), slug)
+        listed = _listed_article(slug)
         if listed and listed[0] not in flags.hidden_comments_on:
-            shown = cached("shown-comments", lambda: _shown_comments(slug), slug)
-            return CommentFlags([flags.comment_row(*each) for each in shown])
+            return CommentFlags([flags.comment_row(*each) for each in _shown_comments(slug)])
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     rows = core_rows(COMMENT_FLAGS_BY_SLUG, params).all()
     if not rows:

@@ -66,13 +66,14 @@ WARM_READS = [
     "/api/articles?tag=common",
     "/api/articles/feed",
     "/api/articles/{slug}",
+    "/api/articles/{slug}/comments",
 ]
 
 
 @pytest.mark.parametrize("path", WARM_READS)
 def test_a_signed_in_readers_next_read_runs_no_sql(client, world, count_queries, path):
-    """The viewer, their flags, the total, the page's ids and the fragments are all cached
-    until the next write."""
+    """The viewer, their flags, the total, the page's ids (or the article under the slug, and its
+    shown comments) and the fragments are all cached until the next write."""
     reader, _, slug = world(12)
     url = path.format(slug=slug)
     first = client.get(url, headers=reader.headers)

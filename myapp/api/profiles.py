@@ -17,7 +17,7 @@ TAGS = ["Profile"]
 @bp.doc(tags=TAGS)
 def profile(username: str) -> Response:
     """A user's public profile"""
-    return json_response(profile_body(users.get_profile(username, viewer())))
+    return json_response(profile_body(users.read_profile(username, viewer())))
 
 
 @bp.post("/profiles/<username>/follow")

@@ -314,11 +314,33 @@ def own_articles(
 
 
 def get_article(slug: str, viewer: User | None) -> ArticleView:
+    """The article under ``slug`` as ``viewer`` sees it, in one statement (what a write answers
+    with; a read takes ``read_article``)."""
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     views = article_views(db.session.execute(ARTICLE_BY_SLUG, params))
     if not views:
         raise NotFound("article", "not found")
     return views[0]
+
+
+def read_article(slug: str, viewer: User | None) -> ArticleView:
+    """``get_article`` for a reader. A listed article is the same for every reader but for
+    their flags: its view is cached like the fragments, and the reader's flags
+    (articles/viewer_flags.py) are laid over it. Any other article is read in full."""
+    flags = viewer_flags(viewer)
+    listed = _listed_article(slug) if flags is not None else ()
+    if flags is not None and listed:
+        view = cached("article-view", lambda: _anonymous_view(slug), slug)
+        if view is not None:
+            return _with_flags(view, flags.row(*listed))
+    return get_article(slug, viewer)
+
+
+def _anonymous_view(slug: str) -> ArticleView | None:
+    try:
+        return get_article(slug, None)
+    except NotFound:
+        return None  # it stopped being listed since: the reader's own read decides
 
 
 def _listed_article(slug: str) -> tuple[int, int] | tuple[()]:

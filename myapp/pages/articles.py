@@ -89,7 +89,7 @@ def home() -> str:
 
 def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors=None):
     reader = viewer()
-    article = articles.get_article(slug, reader)
+    article = articles.read_article(slug, reader)
     return render_template(
         "pages/article.html",
         article=article,

@@ -29,7 +29,7 @@ def unpublished(author: User, limit: int, offset: int) -> ArticlePage:
 
 
 def render_profile(username: str, tab: str) -> str:
-    profile = users.get_profile(username, viewer())
+    profile = users.read_profile(username, viewer())
     listing: ArticlePage | FlagPage
     if tab == "drafts":
         if viewer() is None or profile.id != current_user.id:

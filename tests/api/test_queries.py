@@ -43,7 +43,7 @@ BUDGET = [
     # and authors, their fragments (staff: tests/moderation/test_visibility.py).
     ("/api/articles/{slug}/comments", True, 5),
     ("/api/profiles/{author}", False, 1),
-    ("/api/profiles/{author}", True, 2),
+    ("/api/profiles/{author}", True, 3),  # the viewer, their flags, the profile
     ("/api/tags", False, 1),
 ]
 
@@ -67,15 +67,16 @@ WARM_READS = [
     "/api/articles/feed",
     "/api/articles/{slug}",
     "/api/articles/{slug}/comments",
+    "/api/profiles/{author}",
 ]
 
 
 @pytest.mark.parametrize("path", WARM_READS)
 def test_a_signed_in_readers_next_read_runs_no_sql(client, world, count_queries, path):
     """The viewer, their flags, the total, the page's ids (or the article under the slug, and its
-    shown comments) and the fragments are all cached until the next write."""
-    reader, _, slug = world(12)
-    url = path.format(slug=slug)
+    shown comments), the fragments and the profile are all cached until the next write."""
+    reader, author, slug = world(12)
+    url = path.format(slug=slug, author=author.username)
     first = client.get(url, headers=reader.headers)
     with count_queries() as queries:
         again = client.get(url, headers=reader.headers)

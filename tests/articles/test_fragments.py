@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from myapp import create_app
-from myapp.api.schemas import article_body, articles_body, comments_body
+from myapp.api.schemas import article_body, articles_body, comments_body, profile_body
 from myapp.articles import services as articles
 from myapp.errors import NotFound
 from myapp.extensions import db
@@ -43,9 +43,9 @@ def apps(request, app, database_url) -> tuple[Flask, Flask]:
 
 
 def expected(app: Flask, reader: Account, what: str, slug: str) -> tuple[int, bytes]:
-    """What ``reader`` must get for ``what`` ("list", "feed", "article", "comments"): the JSON
-    dumped from the full rows read for them (no fragment), as the API answered before
-    fragments."""
+    """What ``reader`` must get for ``what`` ("list", "feed", "article", "comments", "profile":
+    the author's): the JSON dumped from the full rows read for them (no fragment, no cache), as
+    the API answered before fragments."""
     with app.test_request_context():
         viewer = users.get_user(reader.id)
         try:
@@ -55,6 +55,8 @@ def expected(app: Flask, reader: Account, what: str, slug: str) -> tuple[int, by
                 body = articles_body(articles.feed(viewer))
             elif what == "comments":
                 body = comments_body(articles.list_comments(slug, viewer))
+            elif what == "profile":
+                body = profile_body(users.get_profile("author", viewer))
             else:
                 body = article_body(articles.get_article(slug, viewer))
         except NotFound:
@@ -67,6 +69,7 @@ PATHS = {
     "feed": "/api/articles/feed",
     "article": "/api/articles/{}",
     "comments": "/api/articles/{}/comments",
+    "profile": "/api/profiles/author",
 }
 
 
@@ -131,6 +134,14 @@ def unfavorite(app: Flask, w: World) -> None:
     app.test_client().delete(f"/api/articles/{w.slug}/favorite", headers=w.fan.headers)
 
 
+def follow(app: Flask, w: World) -> None:
+    app.test_client().post("/api/profiles/author/follow", headers=w.fan.headers)
+
+
+def unfollow(app: Flask, w: World) -> None:
+    app.test_client().delete("/api/profiles/author/follow", headers=w.reader.headers)
+
+
 def rename_author(app: Flask, w: World) -> None:
     change = {"user": {"username": "renamed"}}
     app.test_client().put("/api/user", json=change, headers=w.author.headers)
@@ -186,6 +197,8 @@ WRITES = [
     retag,
     favorite,
     unfavorite,
+    follow,
+    unfollow,
     rename_author,
     new_bio_and_image,
     hide,

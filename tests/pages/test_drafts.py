@@ -306,8 +306,8 @@ class TestDraftsTab:
         pages.login(author)
         with count_queries() as queries:
             first = pages.get("/profile/writer/drafts")
-        # session user, profile, then the count and page of each kind
-        assert queries.count == 6, queries.statements
+        # session user, their flags, profile, then the count and page of each kind
+        assert queries.count == 7, queries.statements
         second = pages.get("/profile/writer/drafts?page=2")
         expected = [f"Scheduled {n}" for n in reversed(range(size - 3))]
         expected += [f"Draft {n}" for n in reversed(range(6))]

@@ -122,6 +122,36 @@ def test_the_article_page_shows_each_reader_their_own_controls(app, factory):
         assert len(set(CSRF.findall(html))) == 1, name  # one token, this request's
 
 
+def test_a_readers_own_clicks_show_on_their_next_page_load(app, factory):
+    """The article and profile pages are the cached article and profile with the reader's
+    flags: their favorite and follow show at once, and so do the counts."""
+    author, reader = factory.user("author"), factory.user("reader")
+    slug = factory.article(author)
+    pages = signed_in(app, reader)
+
+    def load() -> tuple[str, str]:
+        return text(pages.get(f"/article/{slug}")), text(pages.get("/profile/author"))
+
+    load()  # caches the article, the profile and the reader's flags
+    article, profile = load()
+    assert f'action="/article/{slug}/favorite"' in article
+    assert 'action="/profile/author/follow"' in article and "0 followers" in profile
+    assert 'action="/profile/author/follow"' in profile
+
+    factory.favorite(reader, slug)
+    factory.follow(reader, author)
+    article, profile = load()
+    assert f'action="/article/{slug}/unfavorite"' in article
+    assert '<span class="counter">(1)</span>' in article
+    assert 'action="/profile/author/unfollow"' in article
+    assert 'action="/profile/author/unfollow"' in profile and "1 follower<" in profile
+
+    assert pages.post("/profile/author/unfollow", {"next": "/"}).status_code == 302
+    article, profile = load()
+    assert 'action="/profile/author/follow"' in article
+    assert 'action="/profile/author/follow"' in profile and "0 followers" in profile
+
+
 NAV_USER = re.compile(r'<a class="nav-user" href="/profile/(\w+)"\s*(aria-current="page")?')
 
 

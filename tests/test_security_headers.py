@@ -1,8 +1,11 @@
 """Security headers on every response, and cookies that are safe by default."""
 
+import flask_talisman
 import pytest
+from flask import Response
 
 from myapp import create_app
+from myapp.extensions import talisman
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/api/articles", "/api/nothing", "/api/docs"])
@@ -16,6 +19,30 @@ def test_headers_on_every_response(client, path):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+TALISMAN_HEADERS = (
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "Referrer-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+)
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/api/articles", "/api/nothing", "/static/app.js"])
+def test_each_response_has_the_headers_talisman_makes_for_it(app, client, path):
+    """The headers are worked out once per endpoint and scheme (myapp/extensions.py): every
+    response, the first or from that copy, carries what flask-talisman itself makes for it."""
+    for base_url in ("http://localhost", "https://conduit.example", "http://localhost"):
+        response = client.get(path, base_url=base_url)
+        with app.test_request_context(path, base_url=base_url):
+            made = Response()
+            flask_talisman.Talisman._set_response_headers(talisman, made)
+        for name in TALISMAN_HEADERS:
+            assert response.headers.getlist(name) == made.headers.getlist(name), (name, base_url)
+        assert ("Strict-Transport-Security" in made.headers) == base_url.startswith("https")
 
 
 def test_no_hsts_over_http(client):

@@ -65,8 +65,10 @@ def load_viewer(user_id: int, attach: bool = True) -> User | None:
     """The user with this id for authenticating a request (None if there is none), from the
     cache when it holds their row for the current content version, else from the database.
     ``attach=False``, for a request that only reads: a user from the cache stays detached."""
-    if identity_key(User, user_id) in db.session.identity_map:
-        return get_user(user_id)  # this session's own copy: never overwrite it with the cache's
+    # This session's own copy: never overwrite it with the cache's. (A request that has not
+    # opened its session yet has none, and a warm read never opens one.)
+    if db.session.registry.has() and identity_key(User, user_id) in db.session.identity_map:
+        return get_user(user_id)
     loaded: User | None = None
 
     def load() -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ import logging
 import time
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from myapp import create_app, monitoring
@@ -17,6 +18,19 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 def make_app(**settings):
     return create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"} | settings)
+
+
+def sample(name: str, **labels: str) -> tuple[str, frozenset]:
+    return name, frozenset(labels.items())
+
+
+def samples(text: str) -> dict[tuple[str, frozenset], float]:
+    """Prometheus text as {(name, labels): value}, whatever order the labels come in."""
+    return {
+        sample(s.name, **s.labels): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 class TestRequestIds:
@@ -202,6 +216,34 @@ class TestMetrics:
         assert 'endpoint="api.list_tags"' in text
         assert 'status="404"' in text
         assert "flask_http_request_duration_seconds_bucket" in text
+
+    def test_times_each_request_once_by_method_endpoint_and_status(self):
+        client = make_app().test_client()
+        for _ in range(3):
+            client.get("/healthz")
+        client.post("/healthz")
+        client.open("/healthz", method="MADEUP")
+        found = samples(client.get("/metrics").get_data(as_text=True))
+        healthz = {"method": "GET", "endpoint": "monitoring.healthz", "status": "200"}
+        assert found[sample("flask_http_request_duration_seconds_count", **healthz)] == 3
+        assert found[sample("flask_http_request_total", method="GET", status="200")] == 3
+        assert found[sample("flask_http_request_total", method="POST", status="405")] == 1
+        # A method is the client's to choose: any other counts as one, adding no series.
+        assert found[sample("flask_http_request_total", method="other", status="405")] == 1
+        assert not any("MADEUP" in dict(labels).values() for _, labels in found)
+
+    def test_counts_a_request_that_raised(self):
+        app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+        @app.get("/boom")
+        def boom():
+            raise RuntimeError("boom")
+
+        client = app.test_client()
+        assert client.get("/boom").status_code == 500
+        found = samples(client.get("/metrics").get_data(as_text=True))
+        assert found[sample("flask_http_request_exceptions_total", method="GET", status="500")] == 1
+        assert found[sample("flask_http_request_total", method="GET", status="500")] == 1
 
     def test_only_from_allowed_networks(self, client):
         outsider = client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"})

@@ -363,8 +363,14 @@ class MemoryCache(BaseCache):
         return self.get_many(key)[0]
 
     def get_many(self, *keys: str) -> list[Any]:
+        # One lookup a key: TLRUCache.get looks twice, and reads the clock each time.
+        entries, found = self.entries, []
         with self.lock:
-            found = [self.entries.get(key) for key in keys]
+            for key in keys:
+                try:
+                    found.append(entries[key])  # KeyError when missing or expired
+                except KeyError:
+                    found.append(None)
         return [None if entry is None else pickle.loads(entry[1]) for entry in found]
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> bool:

@@ -1,6 +1,10 @@
 """A RealWorld front end on another origin can call the API."""
 
+import pytest
+from flask import Response
+
 from myapp import create_app
+from myapp.extensions import CORS
 
 
 def test_preflight_is_answered(client):
@@ -46,3 +50,41 @@ def test_origins_are_configurable():
 def test_pages_send_no_cors_headers(client):
     response = client.get("/", headers={"Origin": "http://localhost:4200"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def _cors_headers(headers) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in headers.items() if name.startswith("Access-Control")]
+
+
+@pytest.mark.parametrize("cors_origins", ["*", "https://app.example.com,http://localhost:4200"])
+def test_each_response_has_the_cors_headers_flask_cors_makes_for_it(
+    app, database_url, monkeypatch, cors_origins
+):
+    """The headers are worked out once per endpoint and origin (myapp/extensions.py): every
+    response, the first, from that copy, or once the copies are full, carries what flask-cors
+    itself adds for it, in the same order."""
+    app = create_app(  # the tests' database (the app fixture made its tables)
+        {
+            "APP_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "CORS_ORIGINS": cors_origins,
+        }
+    )
+    hook = next(h for h in app.after_request_funcs[None] if h.__name__ == "cors_after_request")
+    client = app.test_client()
+    origins = [None, "https://app.example.com", "http://localhost:4200", "https://evil.example"]
+    requests = [
+        (path, {"Origin": origin} if origin else {})
+        for path in ("/api/articles", "/api/articles/nothing", "/api/nothing", "/", "/api/tags/")
+        for origin in origins
+    ]
+    requests.append(("/api/tags", {"Access-Control-Request-Private-Network": "true"}))
+    for limit in (CORS.KINDS, 3):
+        monkeypatch.setattr(CORS, "KINDS", limit)
+        for path, headers in requests * 2:
+            response = client.get(path, headers=headers)
+            with app.test_request_context(path, headers=headers):
+                made = hook.flask_cors(Response())
+            assert _cors_headers(response.headers) == _cors_headers(made.headers), (path, headers)
+    assert _cors_headers(client.get("/api/tags", headers={"Origin": origins[1]}).headers)
+    assert not _cors_headers(client.get("/", headers={"Origin": origins[1]}).headers)

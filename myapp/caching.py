@@ -425,7 +425,9 @@ NEARBY_LARGEST = 64 * 1024  # an article with a long body is read from Redis eve
 def get_many(keys: list[str]) -> list[Any]:
     """The values of versioned ``keys`` (None where there is none). With Redis, the process's own
     copies first, then one command for the rest, which the process then keeps."""
-    return read_through(cache, current_app.extensions.get("nearby_copies"), keys)
+    # The app's backend itself, not through ``cache``: it looks the app up again on each call.
+    extensions = current_app.extensions
+    return read_through(extensions["cache"][cache], extensions.get("nearby_copies"), keys)
 
 
 def read_through(backend: Any, nearby: MemoryCache | None, keys: list[str]) -> list[Any]:

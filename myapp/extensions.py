@@ -5,15 +5,15 @@ from functools import cache
 from typing import Any
 
 import flask_cors
+import flask_login
 import flask_smorest
 import flask_sqlalchemy.session
 import flask_talisman
-from flask import Response, has_request_context, request
+from flask import Response, has_request_context, request, session
 from flask_caching import Cache
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import Schema, fields
@@ -170,6 +170,17 @@ class CORS(flask_cors.CORS):
 
         cors_after_request.flask_cors = add_headers  # type: ignore[attr-defined]  # for tests
         hooks[-1] = cors_after_request
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login, which skips session protection where there is no session to protect (every
+    API request): it worked out the browser's identifier, a SHA-512 of its address and agent,
+    before finding the session empty."""
+
+    def _session_protection_failed(self) -> bool:
+        if not session:
+            return False  # what Flask-Login decides for an empty session, after the hash
+        return super()._session_protection_failed()
 
 
 @cache

@@ -44,6 +44,13 @@ def canonical_url(*params: str) -> str | None:
     """The absolute URL of the page being answered, with only the query arguments ``params``
     (those that choose what it shows) and without any other (tracking, display): a blank one
     is left out, and ``page`` only past the first. None outside a routed request."""
+    values = canonical_values(*params)
+    return None if values is None else absolute_url(request.endpoint, **values)
+
+
+def canonical_values(*params: str) -> dict[str, Any] | None:
+    """What ``canonical_url`` builds the page's address from: the route's values and ``params``
+    from the query string."""
     if not has_request_context() or request.url_rule is None or request.endpoint is None:
         return None
     values = dict(request.view_args or {})
@@ -54,4 +61,4 @@ def canonical_url(*params: str) -> str | None:
                 values["page"] = page
         elif value := (request.args.get(name) or "").strip():
             values[name] = value
-    return absolute_url(request.endpoint, **values)
+    return values

@@ -35,7 +35,10 @@ def _share_globals(state) -> None:
         article_share_tags=fragments.article_share_tags,
         navigation=fragments.navigation,
         page_links=fragments.page_links,
+        reader_avatar=fragments.reader_avatar,
         tag_cloud=fragments.tag_cloud,
+        # flask-wtf's, which a page's skeleton replaces with a marker.
+        csrf_token=fragments.csrf_token,
     )
 
 

@@ -20,7 +20,7 @@ from myapp.articles.services import ArticlePage, FlagPage
 from myapp.authentication import viewer
 from myapp.errors import Invalid, NotFound
 from myapp.forms import Errors, load_form, redirect_back, split_tags
-from myapp.pages import bp
+from myapp.pages import bp, fragments
 from myapp.pages.filters import longdatetime
 
 
@@ -76,30 +76,36 @@ def home() -> str:
     # The page links carry only these, never the raw query (see the pagination macro).
     page_params = {"tag": tag} if tab == "tag" else {"tab": tab} if tab == "yours" else {}
     require_page(listing.total, "pages.home", **page_params)
-    return render_template(
-        "pages/home.html",
+    page = page_number()
+    return fragments.home_page(
+        listing,
+        (tab, tag, page),
         tab=tab,
         tag=tag,
-        listing=listing,
-        page=page_number(),
+        page=page,
         page_params=page_params,
         tags=articles.popular_tags(current_app.config["POPULAR_TAGS_LIMIT"]),
     )
 
 
-def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors=None):
+def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors=None) -> str:
     reader = viewer()
     article = articles.read_article(slug, reader)
-    return render_template(
-        "pages/article.html",
-        article=article,
-        # A reader's "Read next" and comment cards come from the cache (pages/fragments.py):
-        # what they show is read only for those that are not there.
-        related=partial(articles.read_next, article, reader),
-        comments=articles.list_comment_flags(slug, reader),
-        comment_form=comment_form or {},
-        errors=errors or {},
-    )
+    # A reader's "Read next" and comment cards come from the cache (pages/fragments.py):
+    # what they show is read only for those that are not there.
+    related = partial(articles.read_next, article, reader)
+    comments = articles.list_comment_flags(slug, reader)
+    if comment_form or errors or article.status != "published" or article.hidden_at:
+        return render_template(
+            "pages/article.html",
+            article=article,
+            related=related,
+            comments=comments,
+            comment_form=comment_form or {},
+            errors=errors or {},
+        )
+    # The page around those pieces comes from the cache too, for every signed-in reader.
+    return fragments.article_page(article, related, comments, comment_form={}, errors={})
 
 
 @bp.get("/article/<slug>")

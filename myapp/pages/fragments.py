@@ -34,14 +34,14 @@ from functools import cache, partial
 from types import SimpleNamespace
 from typing import Any
 
-from flask import g, get_template_attribute, request
+from flask import g, get_template_attribute, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from myapp.articles.services import CommentFlags
 from myapp.caching import content_version, get_many, guarded, set_many
-from myapp.urls import site_url
+from myapp.urls import canonical_values, site_url
 
 # Where a reader's CSRF token and page go in a cached fragment. Never in real content: text
 # and URLs with a NUL character are refused on the way in (myapp/schemas.py, monitoring.py).
@@ -106,6 +106,8 @@ def article_previews(listing: Any) -> list[Markup]:
     the reader only as whether they favorited the article, which the page's rows say: the
     articles themselves are read (``listing.views``, one statement) only if a preview is not
     in the cache."""
+    if g.get("skeleton"):
+        return [marker("previews")] if listing.rows else []
     preview = macro("macros/ui.html", "article_preview")
     if not current_user.is_authenticated:
         articles = listing.views()
@@ -130,6 +132,8 @@ def article_parts(
     followed; a comment as whether it is theirs; "Read next" not at all: the same for every
     reader of the article, and read (``related()``) only when it is not in the cache, as are
     the comments (``comments.views()``)."""
+    if g.get("skeleton"):
+        return SimpleNamespace(**{name: marker(name) for name in ARTICLE_PARTS})
     main, read_next, card = (
         macro("macros/article.html", name) for name in ("article_main", "read_next", "comment_card")
     )
@@ -197,6 +201,8 @@ def navigation(place: str, q: Any = None) -> Markup:
     """The site's links for this reader and page (macro ``nav_links``). base.html shows them
     twice, in a row and in a menu, told apart by ``place``: they are rendered once a request,
     from the cache, keyed by what they read of the reader and the page."""
+    if g.get("skeleton"):
+        return marker(f"navigation:{place}")
     links = g.get("navigation")
     if links is None:
         links = g.navigation = _navigation(q)
@@ -213,3 +219,83 @@ def _navigation(q: Any) -> str:
     admin = request.blueprint == "admin"
     key = f"nav:{user.id if signed_in else 0}:{request.endpoint}:{flag(admin)}:{flag(own)}"
     return fetch({key: render})[key]
+
+
+# --- whole pages ---------------------------------------------------------------------------------
+# Around those pieces, a signed-in page is the same for every reader: the layout, the head, the
+# links a list pages through, the forms. It is rendered once as a skeleton, with markers where
+# the reader's pieces go, and cached under the content version by what it shows; each request
+# puts its reader's pieces in, with one split and join. The pieces themselves come from the
+# cache as above. A page with a flash message, and a visitor's, is rendered whole.
+
+ARTICLE_PARTS = ("article", "read_next", "comments")
+
+
+def csrf_token() -> str:
+    """The templates' ``csrf_token()``: flask-wtf's token, or its marker in a skeleton."""
+    return TOKEN if g.get("skeleton") else generate_csrf()
+
+
+def reader_avatar(size: str) -> Markup:
+    """The signed-in reader's picture (macro ``avatar``), or its marker in a skeleton."""
+    if g.get("skeleton"):
+        return marker(f"avatar:{size}")
+    return macro("macros/ui.html", "avatar")(current_user, size)
+
+
+def article_page(
+    article: Any, related: Callable[[], Any], comments: CommentFlags, **context: Any
+) -> str:
+    """``pages/article.html`` for this reader: the article, its "Read next" and comments,
+    the comment form with the reader's picture."""
+
+    def pieces() -> dict[str, str]:
+        parts = article_parts(article, related, comments)
+        return {name: getattr(parts, name) for name in ARTICLE_PARTS} | {
+            "avatar:small": reader_avatar("small")
+        }
+
+    context |= {"article": article, "related": related, "comments": comments}
+    return _page("pages/article.html", (article.id, len(comments)), pieces, context)
+
+
+def home_page(listing: Any, shows: tuple[Any, ...], **context: Any) -> str:
+    """``pages/home.html`` for this reader: ``shows`` is what the page shows besides the
+    reader's previews (the tab, the tag, the page)."""
+
+    def pieces() -> dict[str, str]:
+        return {"previews": "\n".join(article_previews(listing))}
+
+    key = (*shows, listing.total, bool(listing.rows))
+    return _page("pages/home.html", key, pieces, context | {"listing": listing})
+
+
+def _page(
+    template: str, shows: Any, pieces: Callable[[], Mapping[str, str]], context: dict[str, Any]
+) -> str:
+    """``render_template(template, **context)``; for a signed-in reader without a flash message,
+    from the skeleton cached under ``shows``, the page's address (its canonical link) and the
+    site's."""
+    if not current_user.is_authenticated or "_flashes" in session:
+        return render_template(template, **context)
+
+    def render() -> str:
+        g.skeleton = True
+        try:
+            return render_template(template, **context)
+        finally:
+            g.skeleton = False
+
+    key = f"skeleton:{template}:" + _digest(shows, canonical_values("tag", "page"), site_url())
+    skeleton = str.split(fetch({key: render})[key], MARK)  # markers' names at odd places
+    values = dict(pieces())
+    names = set(skeleton[1::2])
+    for place in ("header", "menu"):
+        if f"navigation:{place}" in names:
+            values[f"navigation:{place}"] = navigation(place)
+    if "back" in names:
+        values["back"] = escape(request.full_path.rstrip("?"))
+    if "csrf-token" in names:
+        values["csrf-token"] = escape(generate_csrf())
+    skeleton[1::2] = [values[name] for name in skeleton[1::2]]
+    return "".join(skeleton)

@@ -6,11 +6,17 @@ from ``myapp/users/viewers.py`` (cached under the content version); the keys and
 are checked here on every request, against the row as it is now.
 """
 
+import copy
 import hmac
+import threading
+import time
+from typing import Any
 
+from cachetools import LRUCache
 from flask import Flask, Request, Response, flash, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from itsdangerous import BadSignature
 from werkzeug.exceptions import Unauthorized
 
 from myapp.application import is_api_request
@@ -30,12 +36,47 @@ def viewer() -> User | None:
 
 class SessionInterface(SecureCookieSessionInterface):
     """Cookie sessions for pages; none at all for the API. HttpOnly, SameSite=Lax, and Secure
-    over HTTPS."""
+    over HTTPS.
+
+    A cookie's signature is checked once per process, as a token's is (users/tokens.py): what it
+    holds and when it was signed follow from its text and the keys, and are kept for the last
+    ``VERIFIED`` cookies. Its age is checked on every request, as itsdangerous checks it:
+    verifying was a twentieth of a signed-in page."""
+
+    VERIFIED = 1024
+
+    def __init__(self) -> None:
+        self.verified: LRUCache[tuple[str, ...], tuple[dict[str, Any], int]] = LRUCache(
+            self.VERIFIED
+        )
+        self.lock = threading.Lock()  # cachetools' caches are not thread-safe
 
     def open_session(self, app: Flask, request: Request):
         if is_api_request():
             return self.session_class()
-        return super().open_session(app, request)
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie or not app.secret_key:
+            return super().open_session(app, request)
+        key = (cookie, app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        with self.lock:
+            verified = self.verified.get(key)
+        if verified is None:
+            try:
+                data, signed = self.get_signing_serializer(app).loads(cookie, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            verified = (data, int(signed.timestamp()))
+            with self.lock:
+                self.verified[key] = verified
+        data, signed_at = verified
+        age = int(time.time()) - signed_at
+        if not 0 <= age <= app.permanent_session_lifetime.total_seconds():
+            return self.session_class()  # expired (or signed in the future), as itsdangerous
+        # A session is a dict of its own; a value it may change in place (the flash messages'
+        # list) is copied too.
+        if any(isinstance(value, list | dict) for value in data.values()):
+            data = copy.deepcopy(data)
+        return self.session_class(data)
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         if not is_api_request():

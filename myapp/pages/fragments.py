@@ -57,8 +57,9 @@ PLACE = marker("place")  # which copy of the site's links (navigation)
 
 
 def macro(template: str, name: str) -> Callable[..., Markup]:
-    """A macro of ``template`` (whose module Jinja keeps), to render a fragment with."""
-    return get_template_attribute(template, name)
+    """A macro of ``template`` (whose module Jinja keeps), to render a fragment with: looked
+    up when it is called, which a page whose fragments are all in the cache never does."""
+    return lambda *args, **kwargs: get_template_attribute(template, name)(*args, **kwargs)
 
 
 def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, str]:

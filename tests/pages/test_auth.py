@@ -1,7 +1,11 @@
-"""Sign in, sign up, sign out; protected pages; CSRF."""
+"""Sign in, sign up, sign out; protected pages; CSRF; the session cookie."""
+
+import time
 
 import pytest
+from flask import request
 
+from myapp import authentication
 from tests.pages.conftest import text
 
 
@@ -162,3 +166,44 @@ class TestCsrf:
         pages.login(factory.user())
         response = pages.client.post("/logout", data={"csrf_token": "forged"})
         assert response.status_code == 400
+
+
+class TestSessionCookie:
+    """Each cookie's signature is checked once per process (myapp/authentication.py); what it
+    says is still the cookie's alone, and its age still counts on every request."""
+
+    def signed_in_home(self, pages) -> bool:
+        return 'class="nav-user"' in text(pages.get("/"))
+
+    def test_a_changed_cookie_signs_nobody_in(self, pages, factory):
+        pages.login(factory.user("jane"))
+        assert self.signed_in_home(pages)
+        cookie = pages.client.get_cookie("session").value
+        tampered = cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB")
+        pages.client.set_cookie("session", tampered)
+        assert not self.signed_in_home(pages)
+        pages.client.set_cookie("session", cookie)
+        assert self.signed_in_home(pages)
+
+    def test_a_session_past_its_lifetime_ends_though_its_cookie_was_checked(
+        self, app, pages, factory, monkeypatch
+    ):
+        pages.login(factory.user("jane"), remember=True)
+        assert self.signed_in_home(pages)
+        cookie = pages.client.get_cookie("session").value
+        later = time.time() + app.permanent_session_lifetime.total_seconds() + 5
+        monkeypatch.setattr(authentication.time, "time", lambda: later)
+        pages.client.set_cookie("session", cookie)  # the one checked a moment ago
+        assert not self.signed_in_home(pages)
+
+    def test_each_request_gets_a_session_of_its_own(self, app, pages, factory):
+        pages.login(factory.user("jane"))  # the cookie now holds a flash message
+        cookie = pages.client.get_cookie("session").value
+        interface = app.session_interface
+        with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+            first = interface.open_session(app, request)
+            first["_flashes"].append(("info", "Added by this request."))
+            first["_user_id"] = "changed"
+            again = interface.open_session(app, request)
+        assert again["_flashes"] == [("success", "Welcome back, jane.")]
+        assert again["_user_id"] != "changed"

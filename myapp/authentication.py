@@ -30,8 +30,10 @@ TOKEN_SCHEMES = {"token", "bearer"}
 
 
 def viewer() -> User | None:
-    """The signed-in user of this request, or None for an anonymous one."""
-    return current_user if current_user.is_authenticated else None
+    """The signed-in user of this request, or None for an anonymous one: the user itself, not
+    ``current_user``, which looks the request up again at every use."""
+    user = current_user._get_current_object()
+    return user if user.is_authenticated else None
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -54,7 +54,8 @@ def json_response(payload: Any, status: int = 200) -> Response:
 def cached_json(namespace: str, build: Callable[[], Any], *key: Any) -> Response:
     """``json_response(build())``, kept in the cache until content changes.
 
-    For viewer-independent reads only. A domain error raised by ``build`` is not cached.
+    For reads whose JSON follows from ``key`` and the content alone: what a reader's flags
+    change goes into ``key``. A domain error raised by ``build`` is not cached.
     """
     body = cached(namespace, lambda: current_app.json.dumps(build()), *key)
     return current_app.response_class(body, mimetype="application/json")

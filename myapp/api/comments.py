@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from myapp import limits
-from myapp.api import bp, json_response, token_optional, token_required
+from myapp.api import bp, cached_json, json_response, token_optional, token_required
 from myapp.api.schemas import (
     CommentBody,
     CommentCreateBody,
@@ -28,9 +28,14 @@ TAGS = ["Comments"]
 @bp.doc(tags=TAGS)
 def list_comments(slug: str) -> Response:
     """An article's comments, oldest first"""
-    if viewer() is None:
+    reader = viewer()
+    if reader is None:
         return json_response(comments_body(articles.list_comments(slug, None)))
-    return json_response(comment_items_body(articles.list_comment_items(slug, viewer())))
+    comments = articles.list_comment_flags(slug, reader)
+    # The same JSON for every reader who sees these comments and follows the same authors.
+    return cached_json(
+        "api:comments", lambda: comment_items_body(comments.items()), comments.shown()
+    )
 
 
 @bp.post("/articles/<slug>/comments")

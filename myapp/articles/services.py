@@ -686,6 +686,16 @@ class CommentFlags:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def shown(self) -> tuple[tuple[int, bool], ...]:
+        """Each comment's id and whether the reader follows its author: all that its API JSON
+        (``items``) depends on but the content."""
+        return tuple((row.id, bool(row.following)) for row in self.rows)
+
+    def items(self) -> list[dict[str, Any]]:
+        """The comments as the API's JSON: each one's cached fragment (articles/fragments.py)
+        with the reader's flag."""
+        return fragments.comment_items(self.rows)
+
     def views(self) -> dict[int, CommentView]:
         """The comments by id as the reader sees them, in one statement. One deleted a moment
         ago has none."""
@@ -723,13 +733,6 @@ def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
     if not rows:
         _article_id(slug, viewer)  # none, or no such article? (NotFound)
     return CommentFlags(rows)
-
-
-def list_comment_items(slug: str, viewer: User | None) -> list[dict[str, Any]]:
-    """``list_comments`` as the API's JSON: the ids of the comments the viewer may see and
-    whether they follow each author (``list_comment_flags``); each comment's JSON from its
-    cached fragment (articles/fragments.py)."""
-    return fragments.comment_items(list_comment_flags(slug, viewer).rows)
 
 
 def add_comment(viewer: User, slug: str, body: str) -> CommentView:

@@ -150,22 +150,26 @@ def article_parts(
     own, favorited = flag(article.author_id == me), flag(article.favorited)
     main_key = f"article:{article.id}:{own}:{favorited}:{flag(article.author.following)}"
     next_key = f"read-next:{article.id}"
-    card_keys = {row.id: f"comment:{row.id}:{flag(row.author_id == me)}" for row in comments.rows}
+    # The cards together, as the page lays them out, each on a line: the same for every reader
+    # who sees these comments and wrote the same of them (most readers: none).
+    shown = [(row.id, flag(row.author_id == me)) for row in comments.rows]
+    cards_key = f"comments:{article.id}:{_digest(shown)}"
 
-    def render_card(comment_id: int) -> str:
-        comment = cards().get(comment_id)
-        return "" if comment is None else card(article, comment, token=TOKEN)
+    def render_cards() -> str:
+        found = cards()
+        return "".join(
+            f"\n  {card(article, found[each], token=TOKEN)}" for each, _ in shown if each in found
+        )
 
-    renders = {
-        main_key: partial(main, article, token=TOKEN, back=BACK),
-        next_key: lambda: read_next(related()),
-        **{key: partial(render_card, comment_id) for comment_id, key in card_keys.items()},
-    }
-    found = fetch(renders)
-    # The cards as the page lays them out, one after another: one string to fill, not one each.
-    comments_html = "".join(f"\n  {found[key]}" for key in card_keys.values() if found[key])
+    found = fetch(
+        {
+            main_key: partial(main, article, token=TOKEN, back=BACK),
+            next_key: lambda: read_next(related()),
+            cards_key: render_cards,
+        }
+    )
     article_html, read_next_html, comments_html = fill(
-        (found[main_key], found[next_key], comments_html)
+        (found[main_key], found[next_key], found[cards_key])
     )
     return SimpleNamespace(article=article_html, read_next=read_next_html, comments=comments_html)
 

@@ -46,6 +46,7 @@ from myapp.extensions import Session, cache
 T = TypeVar("T")
 VERSION_KEY = "content-version"
 SEEN_VERSION = "content_version"  # where a request keeps the token it read (on ``g``)
+REUSED = "cached_values"  # where it keeps the values it may reuse (``cached(shared=True)``)
 
 log = logging.getLogger(__name__)
 
@@ -316,18 +317,31 @@ def init_app(app: Flask) -> None:
         app.extensions["content_version_file"] = VersionFile(path)
 
 
-def cached(namespace: str, build: Callable[[], T], *parts: Any, timeout: int | None = None) -> T:
+def cached(
+    namespace: str,
+    build: Callable[[], T],
+    *parts: Any,
+    timeout: int | None = None,
+    shared: bool = False,
+) -> T:
     """``build()``'s value, from the cache when it holds one for these parts under the content
-    version (at most ``timeout`` seconds, else ``CACHE_DEFAULT_TIMEOUT``)."""
+    version (at most ``timeout`` seconds, else ``CACHE_DEFAULT_TIMEOUT``). ``shared``: the
+    value is never changed, so later calls in the same request get the same object, with no
+    cache read (until a commit replaces the version)."""
     version = content_version()
     if version is None:
         return build()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"{namespace}:{version}:{digest}"
+    reused = g.setdefault(REUSED, {}) if shared and has_request_context() else None
+    if reused is not None and key in reused:
+        return reused[key]
     value = guarded(lambda: get_many([key])[0], None)
     if value is None:
         value = build()
         guarded(lambda: set_many({key: value}, timeout=timeout), None)
+    if reused is not None:
+        reused[key] = value
     return value
 
 

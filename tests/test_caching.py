@@ -351,6 +351,30 @@ def test_a_request_sees_the_version_its_own_commit_made(app, factory):
         assert caching.content_version() == after
 
 
+def test_a_shared_value_is_read_once_a_request_until_its_commit(app, factory, monkeypatch):
+    """``cached(shared=True)`` hands a request the value it read already: no second cache
+    read, even when the cache lost it meanwhile; after the request's own commit it is read
+    again, under the new version."""
+    slug = factory.article(factory.user(), title="Before")
+    reads = []
+    real = caching.get_many
+    monkeypatch.setattr(caching, "get_many", lambda keys: reads.append(keys) or real(keys))
+
+    def title() -> str:
+        return db.session.scalar(select(Article.title).where(Article.slug == slug))
+
+    with app.test_request_context():
+        first = caching.cached("title", title, slug, shared=True)
+        cache.clear()
+        assert caching.cached("title", title, slug, shared=True) is first == "Before"
+        assert len(reads) == 1
+        assert caching.cached("title", title, slug) == "Before" and len(reads) == 2  # not shared
+        db.session.scalar(select(Article).where(Article.slug == slug)).title = "After"
+        db.session.commit()
+        assert caching.cached("title", title, slug, shared=True) == "After"
+        assert len(reads) == 3
+
+
 def test_work_outside_a_request_reads_the_content_version_every_time(app, factory):
     """A worker's task or a CLI command can run for a while: it never keeps the version, so it
     sees another process's write at once."""

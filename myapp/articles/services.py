@@ -351,7 +351,7 @@ def _listed_article(slug: str) -> tuple[int, int] | tuple[()]:
         row = core_rows(LISTED_ARTICLE_BY_SLUG, {"slug": slug}).first()
         return (row.id, row.author_id) if row is not None else ()
 
-    return cached("listed-article", read, slug)
+    return cached("listed-article", read, slug, shared=True)
 
 
 def get_article_item(slug: str, viewer: User | None) -> dict[str, Any]:

@@ -107,5 +107,5 @@ def viewer_flags(viewer: User | None) -> ViewerFlags | None:
         return NOBODY
     if content_version() is None:
         return None
-    flags = cached("viewer-flags", lambda: _read(viewer.id), viewer.id)
+    flags = cached("viewer-flags", lambda: _read(viewer.id), viewer.id, shared=True)
     return flags if flags.complete else None

@@ -85,11 +85,21 @@ def create(body: dict[str, Any]) -> Response:
 @bp.doc(tags=TAGS)
 def get(slug: str) -> Response:
     """One article, with its body"""
-    if viewer() is None:
+    reader = viewer()
+    if reader is None:
         return cached_json(
             "api:article", lambda: article_body(articles.get_article(slug, None)), slug
         )
-    return json_response(article_item_body(articles.get_article_item(slug, viewer())))
+    row = articles.listed_article_flags(slug, reader)
+
+    def body() -> dict[str, Any]:
+        return article_item_body(articles.article_item(slug, reader, row))
+
+    if row is None:
+        return json_response(body())
+    # The same JSON for every reader with the same flags on this article.
+    flags = (bool(row.favorited), bool(row.following))
+    return cached_json("api:article-item", body, row.id, *flags)
 
 
 @bp.get("/articles/<slug>/related")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Row, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -354,19 +354,25 @@ def _listed_article(slug: str) -> tuple[int, int] | tuple[()]:
     return cached("listed-article", read, slug, shared=True)
 
 
-def get_article_item(slug: str, viewer: User | None) -> dict[str, Any]:
-    """``get_article`` as the API's JSON. A listed article's is its cached fragment with the
-    viewer's flags; which article is listed under ``slug`` is cached like the fragment, and the
-    flags are the viewer's (articles/viewer_flags.py), else one statement finds both. Any other
-    article (a draft, a hidden article its author or staff see) is read in full."""
+def listed_article_flags(slug: str, viewer: User | None) -> Row[Any] | None:
+    """The listed article under ``slug`` as its ``id`` and the viewer's flags (``favorited``,
+    ``following``): all its API JSON depends on but the content. Which article is listed under
+    ``slug`` is cached like its fragment, and the flags are the viewer's
+    (articles/viewer_flags.py), else one statement finds both. None if no article is listed
+    there (a draft, a hidden article, or no such slug)."""
     flags = viewer_flags(viewer)
     if flags is not None:
         listed = _listed_article(slug)
-        row = flags.row(*listed) if listed else None
-    else:
-        params = {"viewer_id": viewer_id(viewer), "slug": slug}
-        row = core_rows(ARTICLE_FLAGS_BY_SLUG, params).first()
-        row = row if row is not None and row.listed else None
+        return flags.row(*listed) if listed else None
+    params = {"viewer_id": viewer_id(viewer), "slug": slug}
+    row = core_rows(ARTICLE_FLAGS_BY_SLUG, params).first()
+    return row if row is not None and row.listed else None
+
+
+def article_item(slug: str, viewer: User | None, row: Row[Any] | None) -> dict[str, Any]:
+    """``get_article`` as the API's JSON, for ``row`` from ``listed_article_flags``: a listed
+    article's cached fragment with the viewer's flags. Any other article (a draft, a hidden
+    article its author or staff see) is read in full."""
     item = fragments.article_item(row) if row is not None else None
     return item if item is not None else fragments.article_json(get_article(slug, viewer))
 

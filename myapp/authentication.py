@@ -21,7 +21,7 @@ from werkzeug.exceptions import Unauthorized
 
 from myapp.application import is_api_request
 from myapp.errors import AccountSuspended
-from myapp.extensions import READ_ONLY
+from myapp.extensions import READ_ONLY, login_manager
 from myapp.users.models import User
 from myapp.users.tokens import MAX_ID, issue_token, read_token
 from myapp.users.viewers import load_viewer
@@ -132,6 +132,13 @@ def load_token_user(request: Request) -> User | None:
         raise AccountSuspended()
     g.api_token = (token.strip(), claims)
     return user
+
+
+def authenticate_by_token(request: Request) -> None:
+    """Make the token's user (``load_token_user``) the request's ``current_user``, which raises
+    if the token is refused; a request without one is anonymous."""
+    # How Flask-Login's own loaders end: its request loader, without its session and cookie.
+    login_manager._update_request_context_with_user(load_token_user(request))
 
 
 def token_for(user: User) -> str:

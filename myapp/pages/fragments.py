@@ -92,6 +92,12 @@ def fill(fragments: Iterable[str]) -> list[Markup]:
     return [Markup("".join(part)) for part in pieces]
 
 
+def reader() -> Any:
+    """The signed-in user (or Flask-Login's anonymous one) itself: ``current_user`` looks it
+    up again at every use."""
+    return current_user._get_current_object()
+
+
 def flag(value: Any) -> int:
     return 1 if value else 0
 
@@ -110,7 +116,7 @@ def article_previews(listing: Any) -> list[Markup]:
     if g.get("skeleton"):
         return [marker("previews")] if listing.rows else []
     preview = macro("macros/ui.html", "article_preview")
-    if not current_user.is_authenticated:
+    if not reader().is_authenticated:
         articles = listing.views()
         return [preview(articles[row.id]) for row in listing.rows if row.id in articles]
     keys = {row.id: f"preview:{row.id}:{flag(row.favorited)}" for row in listing.rows}
@@ -139,14 +145,15 @@ def article_parts(
         macro("macros/article.html", name) for name in ("article_main", "read_next", "comment_card")
     )
     cards = cache(comments.views)  # read once, for every card to render
-    if not current_user.is_authenticated:
+    user = reader()
+    if not user.is_authenticated:
         live = [card(article, cards()[row.id]) for row in comments.rows if row.id in cards()]
         return SimpleNamespace(
             article=main(article),
             read_next=read_next(related()),
             comments=Markup("".join(f"\n  {html}" for html in live)),
         )
-    me = current_user.id
+    me = user.id
     own, favorited = flag(article.author_id == me), flag(article.favorited)
     main_key = f"article:{article.id}:{own}:{favorited}:{flag(article.author.following)}"
     next_key = f"read-next:{article.id}"
@@ -218,7 +225,7 @@ def _navigation(q: Any) -> str:
     render = partial(macro("macros/ui.html", "nav_links"), PLACE, q)
     if request.endpoint == "pages.search":  # the search box holds the query
         return str(render())
-    user = current_user
+    user = reader()
     signed_in = user.is_authenticated
     own = signed_in and (request.view_args or {}).get("username") == user.username
     admin = request.blueprint == "admin"
@@ -281,7 +288,7 @@ def _page(
     """``render_template(template, **context)``; for a signed-in reader without a flash message,
     from the skeleton cached under ``shows``, the page's address (its canonical link) and the
     site's."""
-    if not current_user.is_authenticated or "_flashes" in session:
+    if not reader().is_authenticated or "_flashes" in session:
         return render_template(template, **context)
 
     def render() -> str:

@@ -162,8 +162,8 @@ class CORS(flask_cors.CORS):
                 if len(headers_by_kind) >= self.KINDS:
                     return add_headers(response)
                 headers = headers_by_kind[kind] = headers_added_by(add_headers)
-            if response.headers.get("Access-Control-Allow-Origin"):  # as flask-cors: set already
-                return response
+            if not headers or response.headers.get("Access-Control-Allow-Origin"):
+                return response  # nothing to add, or set already (flask-cors leaves it then)
             for name, value in headers:
                 response.headers.add(name, value)
             return response

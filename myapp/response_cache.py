@@ -92,15 +92,17 @@ def mark_public(response: Response) -> Response:
     """After a public endpoint answered an anonymous viewer: let the layer store it, and say that
     shared caches may keep it a moment; anything else is nobody's to share (an ``after_request``
     hook)."""
+    answered = request._get_current_object()  # every response: one lookup, not five
+    endpoint = answered.endpoint
     public = (
-        request.endpoint in PUBLIC_ENDPOINTS
-        and request.method == "GET"
+        endpoint in PUBLIC_ENDPOINTS
+        and answered.method == "GET"
         and response.status_code == 200
         and not _signed_in()
     )
     if public:
-        request.environ[PUBLIC_FLAG] = request.endpoint
-    if "Cache-Control" not in response.headers and request.endpoint != "static":
+        answered.environ[PUBLIC_FLAG] = endpoint
+    if "Cache-Control" not in response.headers and endpoint != "static":
         response.headers["Cache-Control"] = (
             f"public, max-age=0, s-maxage={_shared_seconds()}" if public else "private"
         )

@@ -23,6 +23,10 @@ blocks would surround buttons still rendered live, which measured as more than h
 cost; and a block neither skips a cache known to be down (``myapp.caching``'s back-off) nor
 knows not to store while the content version is unknown.
 
+The home and article pages go one step further: around their pieces they are the same for
+every signed-in reader, so each is cached as a skeleton ("whole pages" below) and a warm read
+renders no template.
+
 Visitors (not signed in) get the pieces rendered live, as before: their buttons are sign-in
 links carrying the page in their URL, and their pages are cached whole
 (``myapp/response_cache.py``).

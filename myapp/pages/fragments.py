@@ -82,17 +82,18 @@ def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, str]:
     return values
 
 
-def fill(fragments: Iterable[str]) -> list[Markup]:
-    """The fragments with this reader's CSRF token and page in place of the markers. The token
-    is asked for only when one is needed, as a form rendered live would (it may start a
-    session). Each fragment is cut at the markers once and joined again with the values: two
-    ``str.replace`` passes over an article's comments (56 KB) took twice as long."""
+def fill(fragments: Iterable[str], values: Mapping[str, str] | None = None) -> list[Markup]:
+    """The fragments with this reader's CSRF token and page in place of the markers, and
+    ``values`` in place of theirs. The token is asked for only when one is needed, as a form
+    rendered live would (it may start a session). Each fragment is cut at the markers once and
+    joined again with the values: two ``str.replace`` passes over an article's comments (56 KB)
+    took twice as long."""
     pieces = [str.split(part, MARK) for part in fragments]  # markers' names at odd places
-    values = {"back": escape(request.full_path.rstrip("?"))}
+    values = {"back": escape(request.full_path.rstrip("?")), **(values or {})}
     if any("csrf-token" in part[1::2] for part in pieces):
         values["csrf-token"] = escape(generate_csrf())
     for part in pieces:
-        part[1::2] = [values.get(name) or marker(name) for name in part[1::2]]
+        part[1::2] = [values[name] if name in values else marker(name) for name in part[1::2]]
     return [Markup("".join(part)) for part in pieces]
 
 
@@ -256,7 +257,7 @@ def reader_avatar(size: str) -> Markup:
     """The signed-in reader's picture (macro ``avatar``), or its marker in a skeleton."""
     if g.get("skeleton"):
         return marker(f"avatar:{size}")
-    return macro("macros/ui.html", "avatar")(current_user, size)
+    return macro("macros/ui.html", "avatar")(reader(), size)
 
 
 def article_page(
@@ -303,15 +304,5 @@ def _page(
             g.skeleton = False
 
     key = f"skeleton:{template}:" + _digest(shows, canonical_values("tag", "page"), site_url())
-    skeleton = str.split(fetch({key: render})[key], MARK)  # markers' names at odd places
-    values = dict(pieces())
-    names = set(skeleton[1::2])
-    for place in ("header", "menu"):
-        if f"navigation:{place}" in names:
-            values[f"navigation:{place}"] = navigation(place)
-    if "back" in names:
-        values["back"] = escape(request.full_path.rstrip("?"))
-    if "csrf-token" in names:
-        values["csrf-token"] = escape(generate_csrf())
-    skeleton[1::2] = [values[name] for name in skeleton[1::2]]
-    return "".join(skeleton)
+    links = {f"navigation:{place}": navigation(place) for place in ("header", "menu")}
+    return fill([fetch({key: render})[key]], {**pieces(), **links})[0]

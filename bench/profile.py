@@ -3,7 +3,8 @@
     python -m bench.profile [--path /api/articles] [--signed-in | --cookie] [--requests 300]
                             [--hooks]
 
-A ":slug" in the path stands for the benchmark's hot article (the one with 20 comments).
+A ":slug" in the path stands for the benchmark's hot article (the one with 20 comments), a
+":username" for its author.
 
 Uses the benchmark's dataset (200 articles) in a temporary SQLite database and the production
 config with the response cache off, so that Flask answers an anonymous request too, as on a
@@ -59,7 +60,7 @@ def main() -> None:
         reader = db.session.query(User).filter_by(username=data.reader).one()
         headers = {"Authorization": f"Token {issue_token(reader)}"} if args.signed_in else {}
         reader_id = reader.get_id()
-    path = args.path.replace(":slug", data.hot_slug)
+    path = args.path.replace(":slug", data.hot_slug).replace(":username", data.author)
     client = app.test_client()
     if args.cookie:
         with client.session_transaction() as session:

@@ -8,7 +8,7 @@ the total, one for the rows with their authors, tags, favorites count and per-vi
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from slugify import slugify
 from sqlalchemy import Row, delete, exists, select, update
@@ -352,6 +352,29 @@ def _listed_article(slug: str) -> tuple[int, int] | tuple[()]:
         return (row.id, row.author_id) if row is not None else ()
 
     return cached("listed-article", read, slug, shared=True)
+
+
+class ListedArticle(NamedTuple):
+    """A listed article as a signed-in reader's page starts from: which one, its author's id,
+    and the reader's flags on it."""
+
+    id: int
+    author_id: int
+    favorited: bool
+    following: bool
+
+
+def listed_article_for(slug: str, viewer: User | None) -> ListedArticle | None:
+    """The listed article under ``slug`` for a signed-in ``viewer``, from the cache alone (which
+    article is listed there, and the viewer's flags): no statement, and not the article itself.
+    None for a visitor, where no article is listed (a draft, a hidden article, no such slug), or
+    while the flags are not to be had from the cache: then ``read_article`` says."""
+    flags = viewer_flags(viewer) if viewer is not None else None
+    listed = _listed_article(slug) if flags is not None else ()
+    if not listed:
+        return None
+    row = flags.row(*listed)  # type: ignore[union-attr]  # flags is set where listed is
+    return ListedArticle(*listed, row.favorited, row.following)
 
 
 def listed_article_flags(slug: str, viewer: User | None) -> Row[Any] | None:
@@ -713,13 +736,16 @@ class CommentFlags:
         return {view.id: view for view in views}
 
 
-def _shown_comments(slug: str) -> list[tuple[int, int]]:
-    """The comments everyone sees under ``slug`` (a listed article's), as (id, author id),
-    oldest first, cached."""
+def _shown_comments(slug: str) -> tuple[int, list[tuple[int, int]]] | tuple[()]:
+    """The listed article under ``slug`` as its id and the comments everyone sees under it, as
+    (id, author id), oldest first, cached; ``()`` if no article is listed there."""
 
-    def read() -> list[tuple[int, int]]:
+    def read() -> tuple[int, list[tuple[int, int]]] | tuple[()]:
+        listed = _listed_article(slug)
+        if not listed:
+            return ()
         rows = core_rows(COMMENT_FLAGS_BY_SLUG, {"viewer_id": 0, "slug": slug})
-        return [(row.id, row.author_id) for row in rows]
+        return listed[0], [(row.id, row.author_id) for row in rows]
 
     return cached("shown-comments", read, slug)
 
@@ -731,9 +757,9 @@ def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
     there a moderator hid. Else one statement."""
     flags = None if viewer is not None and viewer.is_staff else viewer_flags(viewer)
     if flags is not None:
-        listed = _listed_article(slug)
-        if listed and listed[0] not in flags.hidden_comments_on:
-            return CommentFlags([flags.comment_row(*each) for each in _shown_comments(slug)])
+        shown = _shown_comments(slug)
+        if shown and shown[0] not in flags.hidden_comments_on:
+            return CommentFlags([flags.comment_row(*each) for each in shown[1]])
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     rows = core_rows(COMMENT_FLAGS_BY_SLUG, params).all()
     if not rows:

@@ -90,22 +90,25 @@ def home() -> str:
 
 def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors=None) -> str:
     reader = viewer()
-    article = articles.read_article(slug, reader)
-    # A reader's "Read next" and comment cards come from the cache (pages/fragments.py):
-    # what they show is read only for those that are not there.
-    related = partial(articles.read_next, article, reader)
-    comments = articles.list_comment_flags(slug, reader)
-    if comment_form or errors or article.status != "published" or article.hidden_at:
-        return render_template(
-            "pages/article.html",
-            article=article,
-            related=related,
-            comments=comments,
-            comment_form=comment_form or {},
-            errors=errors or {},
+    # A signed-in reader's page of a listed article comes from the cache, with their own pieces
+    # (pages/fragments.py): the article, its "Read next" and the comments are read only for a
+    # piece that is not there.
+    listed = None if comment_form or errors else articles.listed_article_for(slug, reader)
+    if listed is not None:
+        article = cache(partial(articles.read_article, slug, reader))
+        comments = articles.list_comment_flags(slug, reader)
+        return fragments.article_page(
+            listed, article, lambda: articles.read_next(article(), reader), comments
         )
-    # The page around those pieces comes from the cache too, for every signed-in reader.
-    return fragments.article_page(article, related, comments, comment_form={}, errors={})
+    view = articles.read_article(slug, reader)
+    return render_template(
+        "pages/article.html",
+        article=view,
+        related=partial(articles.read_next, view, reader),
+        comments=articles.list_comment_flags(slug, reader),
+        comment_form=comment_form or {},
+        errors=errors or {},
+    )
 
 
 @bp.get("/article/<slug>")

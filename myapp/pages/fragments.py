@@ -43,7 +43,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from myapp.articles.services import CommentFlags
+from myapp.articles.services import CommentFlags, ListedArticle
 from myapp.caching import content_version, get_many, guarded, set_many
 from myapp.urls import canonical_values, site_url
 
@@ -114,25 +114,33 @@ def _digest(*arguments: Any) -> str:
 
 def article_previews(listing: Any) -> list[Markup]:
     """The previews of a page of articles (``ArticlePage`` or ``FlagPage``) for this reader, as
-    ``article_preview`` renders them: the macro ``article_list`` shows these. A preview reads
-    the reader only as whether they favorited the article, which the page's rows say: the
-    articles themselves are read (``listing.views``, one statement) only if a preview is not
-    in the cache."""
+    ``article_preview`` renders them: the macro ``article_list`` shows these."""
     if g.get("skeleton"):
         return [marker("previews")] if listing.rows else []
-    preview = macro("macros/ui.html", "article_preview")
     if not reader().is_authenticated:
+        preview = macro("macros/ui.html", "article_preview")
         articles = listing.views()
         return [preview(articles[row.id]) for row in listing.rows if row.id in articles]
-    keys = {row.id: f"preview:{row.id}:{flag(row.favorited)}" for row in listing.rows}
+    renders = _preview_renders(listing)
+    found = fetch(renders)
+    return fill(found[key] for key in renders if found[key])
+
+
+def _preview_renders(listing: Any) -> dict[str, Callable[[], str]]:
+    """A signed-in reader's previews by cache key, in the page's order. A preview reads the
+    reader only as whether they favorited the article, which the page's rows say: the articles
+    themselves are read (``listing.views``, one statement) only if a preview is not in the
+    cache. An article deleted since the page was listed renders as nothing."""
+    preview = macro("macros/ui.html", "article_preview")
     views = cache(listing.views)  # read once, for every preview to render
 
     def render(article_id: int) -> str:
         article = views().get(article_id)
         return "" if article is None else preview(article, token=TOKEN, back=BACK)
 
-    found = fetch({key: partial(render, article_id) for article_id, key in keys.items()})
-    return fill(found[key] for key in keys.values() if found[key])
+    return {
+        f"preview:{row.id}:{flag(row.favorited)}": partial(render, row.id) for row in listing.rows
+    }
 
 
 def article_parts(
@@ -140,50 +148,67 @@ def article_parts(
 ) -> SimpleNamespace:
     """The article page's larger pieces for this reader (macros/article.html): ``article``
     (its header, body and actions), ``read_next`` and ``comments`` (the cards, each on a line of
-    its own). The article reads the reader as whether it is theirs, favorited, and its author
-    followed; a comment as whether it is theirs; "Read next" not at all: the same for every
-    reader of the article, and read (``related()``) only when it is not in the cache, as are
-    the comments (``comments.views()``)."""
+    its own)."""
     if g.get("skeleton"):
         return SimpleNamespace(**{name: marker(name) for name in ARTICLE_PARTS})
-    main, read_next, card = (
-        macro("macros/article.html", name) for name in ("article_main", "read_next", "comment_card")
-    )
-    cards = cache(comments.views)  # read once, for every card to render
-    user = reader()
-    if not user.is_authenticated:
-        live = [card(article, cards()[row.id]) for row in comments.rows if row.id in cards()]
+    if not reader().is_authenticated:
+        main, read_next, card = (
+            macro("macros/article.html", name)
+            for name in ("article_main", "read_next", "comment_card")
+        )
+        cards = comments.views()
+        live = [card(article, cards[row.id]) for row in comments.rows if row.id in cards]
         return SimpleNamespace(
             article=main(article),
             read_next=read_next(related()),
             comments=Markup("".join(f"\n  {html}" for html in live)),
         )
-    me = user.id
-    own, favorited = flag(article.author_id == me), flag(article.favorited)
-    main_key = f"article:{article.id}:{own}:{favorited}:{flag(article.author.following)}"
-    next_key = f"read-next:{article.id}"
+    listed = ListedArticle(
+        article.id, article.author_id, article.favorited, article.author.following
+    )
+    pieces = _article_renders(listed, lambda: article, related, comments)
+    found = fetch(dict(pieces.values()))
+    filled = fill(found[key] for key, _ in pieces.values())
+    return SimpleNamespace(**dict(zip(pieces, filled, strict=True)))
+
+
+def _article_renders(
+    listed: ListedArticle,
+    article: Callable[[], Any],
+    related: Callable[[], Any],
+    comments: CommentFlags,
+) -> dict[str, tuple[str, Callable[[], str]]]:
+    """A signed-in reader's ``ARTICLE_PARTS``, each as its cache key and render. The article
+    reads the reader as whether it is theirs, favorited, and its author followed, which
+    ``listed`` says; a comment as whether it is theirs; "Read next" not at all: the same for
+    every reader of the article. Each is read (``article()``, ``related()``,
+    ``comments.views()``) only to render a piece that is not in the cache."""
+    main, read_next, card = (
+        macro("macros/article.html", name) for name in ("article_main", "read_next", "comment_card")
+    )
+    cards = cache(comments.views)  # read once, for every card to render
+    me = reader().id
+    own, favorited, following = (
+        flag(value) for value in (listed.author_id == me, listed.favorited, listed.following)
+    )
     # The cards together, as the page lays them out, each on a line: the same for every reader
     # who sees these comments and wrote the same of them (most readers: none).
     shown = [(row.id, flag(row.author_id == me)) for row in comments.rows]
-    cards_key = f"comments:{article.id}:{_digest(shown)}"
 
     def render_cards() -> str:
-        found = cards()
+        found, view = cards(), article()
         return "".join(
-            f"\n  {card(article, found[each], token=TOKEN)}" for each, _ in shown if each in found
+            f"\n  {card(view, found[each], token=TOKEN)}" for each, _ in shown if each in found
         )
 
-    found = fetch(
-        {
-            main_key: partial(main, article, token=TOKEN, back=BACK),
-            next_key: lambda: read_next(related()),
-            cards_key: render_cards,
-        }
-    )
-    article_html, read_next_html, comments_html = fill(
-        (found[main_key], found[next_key], found[cards_key])
-    )
-    return SimpleNamespace(article=article_html, read_next=read_next_html, comments=comments_html)
+    return {
+        "article": (
+            f"article:{listed.id}:{own}:{favorited}:{following}",
+            lambda: main(article(), token=TOKEN, back=BACK),
+        ),
+        "read_next": (f"read-next:{listed.id}", lambda: read_next(related())),
+        "comments": (f"comments:{listed.id}:{_digest(shown)}", render_cards),
+    }
 
 
 def page_links(page: int, total: int, per_page: int, endpoint: str, params: Any) -> Markup:
@@ -227,15 +252,20 @@ def navigation(place: str, q: Any = None) -> Markup:
 
 
 def _navigation(q: Any) -> str:
-    render = partial(macro("macros/ui.html", "nav_links"), PLACE, q)
     if request.endpoint == "pages.search":  # the search box holds the query
-        return str(render())
+        return str(macro("macros/ui.html", "nav_links")(PLACE, q))
+    key, render = _navigation_render()
+    return fetch({key: render})[key]
+
+
+def _navigation_render() -> tuple[str, Callable[[], str]]:
+    """The site's links (but on the search page) as their cache key and render."""
     user = reader()
     signed_in = user.is_authenticated
     own = signed_in and (request.view_args or {}).get("username") == user.username
     admin = request.blueprint == "admin"
     key = f"nav:{user.id if signed_in else 0}:{request.endpoint}:{flag(admin)}:{flag(own)}"
-    return fetch({key: render})[key]
+    return key, partial(macro("macros/ui.html", "nav_links"), PLACE)
 
 
 # --- whole pages ---------------------------------------------------------------------------------
@@ -260,49 +290,82 @@ def reader_avatar(size: str) -> Markup:
     return macro("macros/ui.html", "avatar")(reader(), size)
 
 
-def article_page(
-    article: Any, related: Callable[[], Any], comments: CommentFlags, **context: Any
-) -> str:
-    """``pages/article.html`` for this reader: the article, its "Read next" and comments,
-    the comment form with the reader's picture."""
+Renders = Mapping[str, Callable[[], str]]  # fragments by cache key, in the order they show
 
-    def pieces() -> dict[str, str]:
-        parts = article_parts(article, related, comments)
-        return {name: getattr(parts, name) for name in ARTICLE_PARTS} | {
-            "avatar:small": reader_avatar("small")
+
+def article_page(
+    listed: ListedArticle,
+    article: Callable[[], Any],
+    related: Callable[[], Any],
+    comments: CommentFlags,
+) -> str:
+    """``pages/article.html`` for this reader: the article, its "Read next" and comments, the
+    comment form with the reader's picture. ``article()`` is read only for a piece or a
+    skeleton that is not in the cache."""
+
+    def pieces() -> dict[str, Renders]:
+        renders = _article_renders(listed, article, related, comments)
+        found: dict[str, Renders] = {name: dict([piece]) for name, piece in renders.items()}
+        # The picture reads the reader's image alone, which a commit replaces.
+        avatar = f"avatar:{reader().id}:small"
+        return found | {"avatar:small": {avatar: partial(reader_avatar, "small")}}
+
+    def context() -> dict[str, Any]:
+        return {
+            "article": article(),
+            "related": related,
+            "comments": comments,
+            "comment_form": {},
+            "errors": {},
         }
 
-    context |= {"article": article, "related": related, "comments": comments}
-    return _page("pages/article.html", (article.id, len(comments)), pieces, context)
+    return _page("pages/article.html", (listed.id, len(comments)), pieces, context)
 
 
 def home_page(listing: Any, shows: tuple[Any, ...], **context: Any) -> str:
     """``pages/home.html`` for this reader: ``shows`` is what the page shows besides the
     reader's previews (the tab, the tag, the page)."""
 
-    def pieces() -> dict[str, str]:
-        return {"previews": "\n".join(article_previews(listing))}
+    def pieces() -> dict[str, Renders]:
+        return {"previews": _preview_renders(listing)}
 
     key = (*shows, listing.total, bool(listing.rows))
-    return _page("pages/home.html", key, pieces, context | {"listing": listing})
+    return _page("pages/home.html", key, pieces, lambda: context | {"listing": listing})
 
 
 def _page(
-    template: str, shows: Any, pieces: Callable[[], Mapping[str, str]], context: dict[str, Any]
+    template: str,
+    shows: Any,
+    pieces: Callable[[], Mapping[str, Renders]],
+    context: Callable[[], dict[str, Any]],
 ) -> str:
-    """``render_template(template, **context)``; for a signed-in reader without a flash message,
+    """``render_template(template, **context())``; for a signed-in reader without a flash message,
     from the skeleton cached under ``shows``, the page's address (its canonical link) and the
-    site's."""
+    site's, with the reader's ``pieces()`` (each the non-empty fragments of its renders, one to
+    a line) in place of their markers. The skeleton, the site's links and every piece come from
+    the cache together."""
     if not reader().is_authenticated or "_flashes" in session:
-        return render_template(template, **context)
+        return render_template(template, **context())
 
     def render() -> str:
         g.skeleton = True
         try:
-            return render_template(template, **context)
+            return render_template(template, **context())
         finally:
             g.skeleton = False
 
     key = f"skeleton:{template}:" + _digest(shows, canonical_values("tag", "page"), site_url())
-    links = {f"navigation:{place}": navigation(place) for place in ("header", "menu")}
-    return fill([fetch({key: render})[key]], {**pieces(), **links})[0]
+    links_key, links = _navigation_render()
+    renders = {key: render, links_key: links}
+    own = pieces()
+    for each in own.values():
+        renders |= each
+    found = fetch(renders)
+    values = {name: "\n".join(found[k] for k in each if found[k]) for name, each in own.items()}
+    for place in ("header", "menu"):
+        values[f"navigation:{place}"] = found[links_key].replace(PLACE, place)
+    # The pieces go in first, then every marker they and the skeleton hold (the CSRF token, the
+    # page) is filled at once.
+    parts = found[key].split(MARK)
+    parts[1::2] = [values.get(name, marker(name)) for name in parts[1::2]]
+    return fill(["".join(parts)])[0]

@@ -7,6 +7,8 @@ import re
 import pytest
 from flask import Flask, render_template
 
+from myapp.articles import services as articles
+from myapp.articles.services import CommentFlags
 from myapp.pages import fragments
 from tests.factories import Account, Factory
 from tests.moderation.conftest import Staff
@@ -33,7 +35,7 @@ def rendered_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """From now on every page is rendered by its template, as before skeletons."""
 
     def whole(template, _shows, _pieces, context):
-        return render_template(template, **context)
+        return render_template(template, **context())
 
     monkeypatch.setattr(fragments, "_page", whole)
 
@@ -98,6 +100,21 @@ def test_every_reader_gets_the_page_the_templates_render_for_them(site, monkeypa
     no_template_rendered(monkeypatch)
     for (name, path), from_skeleton in seen.items():
         assert page(site["readers"][name], path) == from_skeleton
+
+
+def test_a_warm_article_page_reads_neither_the_article_nor_its_comments(site, monkeypatch):
+    """Its pieces and skeleton are in the cache: the article, its "Read next" and comments are
+    read only to render one that is not."""
+    fan, path = site["readers"]["fan"], f"/article/{site['slug']}"
+    warm = page(fan, path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read for a page whose pieces are all in the cache")
+
+    for name in ("read_article", "get_article", "read_next"):
+        monkeypatch.setattr(articles, name, refuse)
+    monkeypatch.setattr(CommentFlags, "views", refuse)
+    assert page(fan, path) == warm
 
 
 def test_each_reader_sees_their_own_links_picture_and_comments(site):

@@ -1,12 +1,13 @@
 """Where the time of one request goes: pyinstrument over N in-process requests.
 
     python -m bench.profile [--path /api/articles] [--signed-in | --cookie] [--requests 300]
-                            [--hooks]
+                            [--hooks] [--database-url postgresql+psycopg://...] [--redis-url ...]
 
 A ":slug" in the path stands for the benchmark's hot article (the one with 20 comments), a
 ":username" for its author.
 
-Uses the benchmark's dataset (200 articles) in a temporary SQLite database and the production
+Uses the benchmark's dataset (200 articles) in a temporary SQLite database (or a fresh
+PostgreSQL one, as ``bench.run`` makes it; with Redis as the cache if given) and the production
 config with the response cache off, so that Flask answers an anonymous request too, as on a
 cache miss; prints the profile as text (docs/benchmarks.md keeps the one of the article list).
 With ``--hooks``, instead, the median time of each ``before_request`` and ``after_request``
@@ -20,6 +21,9 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
+from pathlib import Path
+
+from bench.run import fresh_database
 
 
 def main() -> None:
@@ -30,15 +34,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--show-all", action="store_true", help="include library frames")
     parser.add_argument("--hooks", action="store_true", help="time each hook and the view")
+    parser.add_argument("--database-url", help="PostgreSQL, as bench.run takes it (else SQLite)")
+    parser.add_argument("--redis-url", help="the cache in Redis, as bench.run takes it")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="conduit-profile-")
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
     os.environ.update(
         {
             "APP_ENV": "production",
             "PUBLIC_URL": "http://127.0.0.1:8000",
             "SECRET_KEY": "profile-secret-key-0123456789abcdef0123",
-            "DATABASE_URL": f"sqlite:///{workdir}/profile.db",
+            "DATABASE_URL": fresh_database(args.database_url, Path(workdir)),
             "RATELIMIT_ENABLED": "false",
             "LOG_LEVEL": "WARNING",
         }

@@ -82,14 +82,13 @@ def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, str]:
     return values
 
 
-def fill(fragments: Iterable[str], values: Mapping[str, str] | None = None) -> list[Markup]:
-    """The fragments with this reader's CSRF token and page in place of the markers, and
-    ``values`` in place of theirs. The token is asked for only when one is needed, as a form
-    rendered live would (it may start a session). Each fragment is cut at the markers once and
-    joined again with the values: two ``str.replace`` passes over an article's comments (56 KB)
-    took twice as long."""
+def fill(fragments: Iterable[str]) -> list[Markup]:
+    """The fragments with this reader's CSRF token and page in place of the markers. The token
+    is asked for only when one is needed, as a form rendered live would (it may start a
+    session). Each fragment is cut at the markers once and joined again with the values: two
+    ``str.replace`` passes over an article's comments (56 KB) took twice as long."""
     pieces = [str.split(part, MARK) for part in fragments]  # markers' names at odd places
-    values = {"back": escape(request.full_path.rstrip("?")), **(values or {})}
+    values = {"back": escape(request.full_path.rstrip("?"))}
     if any("csrf-token" in part[1::2] for part in pieces):
         values["csrf-token"] = escape(generate_csrf())
     for part in pieces:

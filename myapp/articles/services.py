@@ -369,11 +369,12 @@ def listed_article_for(slug: str, viewer: User | None) -> ListedArticle | None:
     article is listed there, and the viewer's flags): no statement, and not the article itself.
     None for a visitor, where no article is listed (a draft, a hidden article, no such slug), or
     while the flags are not to be had from the cache: then ``read_article`` says."""
-    flags = viewer_flags(viewer) if viewer is not None else None
-    listed = _listed_article(slug) if flags is not None else ()
+    if viewer is None or (flags := viewer_flags(viewer)) is None:
+        return None
+    listed = _listed_article(slug)
     if not listed:
         return None
-    row = flags.row(*listed)  # type: ignore[union-attr]  # flags is set where listed is
+    row = flags.row(*listed)
     return ListedArticle(*listed, row.favorited, row.following)
 
 

@@ -303,11 +303,12 @@ def article_page(
     skeleton that is not in the cache."""
 
     def pieces() -> dict[str, Renders]:
-        renders = _article_renders(listed, article, related, comments)
-        found: dict[str, Renders] = {name: dict([piece]) for name, piece in renders.items()}
+        parts = _article_renders(listed, article, related, comments)
         # The picture reads the reader's image alone, which a commit replaces.
         avatar = f"avatar:{reader().id}:small"
-        return found | {"avatar:small": {avatar: partial(reader_avatar, "small")}}
+        return {name: {key: render} for name, (key, render) in parts.items()} | {
+            "avatar:small": {avatar: partial(reader_avatar, "small")}
+        }
 
     def context() -> dict[str, Any]:
         return {

@@ -1,5 +1,6 @@
 """The Flask class this app is made of, and which surface (API or pages) a request belongs to."""
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -38,6 +39,22 @@ class Conduit(Flask):
 
     json_provider_class = OrjsonProvider
     url_rule_class = ApiRule
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sync_functions: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Flask's answer, remembered for a function that is not a coroutine function: Flask
+        asks for every hook and view on every request, and ``inspect`` unwraps the function
+        again each time to find out. Weakly, so that a request's own callbacks
+        (``after_this_request``) are forgotten with it."""
+        if func in self.sync_functions:
+            return func
+        sync = super().ensure_sync(func)
+        if sync is func:
+            self.sync_functions.add(func)
+        return sync
 
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

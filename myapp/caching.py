@@ -89,7 +89,10 @@ def _health() -> CacheHealth:
 
 def guarded(operation: Callable[[], T], fallback: T) -> T:
     """``operation()`` on the cache, or ``fallback`` while the cache is failing (see above)."""
-    health = _health()
+    return _guarded(_health(), operation, fallback)
+
+
+def _guarded(health: CacheHealth, operation: Callable[[], T], fallback: T) -> T:
     if not health.usable():
         return fallback
     try:
@@ -336,10 +339,14 @@ def cached(
     reused = g.setdefault(REUSED, {}) if shared and has_request_context() else None
     if reused is not None and key in reused:
         return reused[key]
-    value = guarded(lambda: get_many([key])[0], None)
+    # The app once, not in each step: this runs a few times on every request.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    health, extensions = health_of(app), app.extensions
+    backend, nearby = extensions["cache"][cache], extensions.get("nearby_copies")
+    value = _guarded(health, lambda: read_through(backend, nearby, [key])[0], None)
     if value is None:
         value = build()
-        guarded(lambda: set_many({key: value}, timeout=timeout), None)
+        _guarded(health, lambda: set_many({key: value}, timeout=timeout), None)
     if reused is not None:
         reused[key] = value
     return value
@@ -448,12 +455,14 @@ def read_through(backend: Any, nearby: MemoryCache | None, keys: list[str]) -> l
     """``get_many`` for a given backend and copies (the response cache runs outside the app)."""
     if nearby is None:
         return backend.get_many(*keys)
-    found = dict(zip(keys, nearby.get_many(*keys), strict=True))
-    missing = [key for key, value in found.items() if value is None]
-    if missing:
-        fetched = dict(zip(missing, backend.get_many(*missing), strict=True))
-        nearby.set_many({key: value for key, value in fetched.items() if value is not None})
-        found |= fetched
+    values = nearby.get_many(*keys)
+    missing = [key for key, value in zip(keys, values, strict=True) if value is None]
+    if not missing:
+        return values
+    found = dict(zip(keys, values, strict=True))
+    fetched = dict(zip(missing, backend.get_many(*missing), strict=True))
+    nearby.set_many({key: value for key, value in fetched.items() if value is not None})
+    found |= fetched
     return [found[key] for key in keys]
 
 

@@ -357,8 +357,13 @@ def test_a_shared_value_is_read_once_a_request_until_its_commit(app, factory, mo
     again, under the new version."""
     slug = factory.article(factory.user(), title="Before")
     reads = []
-    real = caching.get_many
-    monkeypatch.setattr(caching, "get_many", lambda keys: reads.append(keys) or real(keys))
+    real = caching.read_through
+
+    def read_through(backend, nearby, keys):
+        reads.append(keys)
+        return real(backend, nearby, keys)
+
+    monkeypatch.setattr(caching, "read_through", read_through)
 
     def title() -> str:
         return db.session.scalar(select(Article.title).where(Article.slug == slug))

@@ -1,0 +1,42 @@
+"""The Flask class the app is made of (myapp/application.py)."""
+
+import gc
+
+import pytest
+from flask import after_this_request
+
+from myapp.application import Conduit
+
+
+def test_hooks_and_views_are_found_plain_once_and_a_requests_callback_is_forgotten():
+    app = Conduit(__name__)
+    seen = []
+
+    @app.get("/")
+    def index():
+        @after_this_request
+        def note(response):
+            seen.append(response.status_code)
+            return response
+
+        return "ok"
+
+    client = app.test_client()
+    assert client.get("/").status_code == 200 and client.get("/").status_code == 200
+    assert seen == [200, 200]
+    assert index in app.sync_functions
+    gc.collect()
+    # The view and the app's own teardown, never the callbacks of requests that are over.
+    assert all(function.__name__ != "note" for function in app.sync_functions)
+
+
+def test_a_coroutine_function_gets_flasks_answer_every_time():
+    app = Conduit(__name__)
+
+    async def view():
+        return "ok"
+
+    for _ in range(2):  # without asgiref Flask refuses it, and keeps refusing it
+        with pytest.raises(RuntimeError, match="async"):
+            app.ensure_sync(view)
+    assert view not in app.sync_functions

@@ -36,7 +36,7 @@ from werkzeug.http import is_resource_modified, parse_date
 
 from myapp import caching
 from myapp.extensions import cache
-from myapp.monitoring import REQUEST_ID, new_request_id, request_log
+from myapp.monitoring import REQUEST_ID, log_request, new_request_id
 
 # Reads whose anonymous answer is the same for every visitor.
 PUBLIC_ENDPOINTS = frozenset(
@@ -83,7 +83,10 @@ class StoredResponse:
 
     def fresh_for(self, environ: dict[str, Any]) -> bool:
         """Whether the request's ``If-None-Match`` / ``If-Modified-Since`` say it has this."""
-        if "HTTP_IF_NONE_MATCH" not in environ and "HTTP_IF_MODIFIED_SINCE" not in environ:
+        given = environ.get("HTTP_IF_NONE_MATCH")
+        if given == self.etag:  # the ETag it was sent, sent back: no header to parse
+            return True
+        if given is None and "HTTP_IF_MODIFIED_SINCE" not in environ:
             return False
         return not is_resource_modified(environ, self.etag, last_modified=self.last_modified)
 
@@ -233,9 +236,8 @@ class ResponseCache:
         status_code = status[:3]
         if self.metrics is not None:
             self.metrics.observe(stored.endpoint, status_code, seconds)
-        request_log.info(
-            "request",
-            extra={
+        log_request(
+            {
                 "method": "GET",
                 "path": environ.get("PATH_INFO", ""),
                 "status": int(status_code),
@@ -243,7 +245,7 @@ class ResponseCache:
                 "request_id": request_id,
                 "remote_addr": environ.get("REMOTE_ADDR"),
                 "cache": "hit",
-            },
+            }
         )
         return [body]
 

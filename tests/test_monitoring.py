@@ -142,6 +142,40 @@ class TestBatchedRequestLog:
             time.sleep(0.05)
         assert written() == ["alone"]
 
+    def test_a_requests_line_waits_as_its_fields_and_is_written_with_its_own_time(
+        self, client, monkeypatch
+    ):
+        """Served requests (Flask's and the response cache's) make no record until their
+        batch is written; each line then says what the record made at once would have."""
+        stream, formatted = WriteCounter(), []
+
+        class Target(logging.StreamHandler):
+            def format(self, record):
+                formatted.append(record)
+                return super().format(record)
+
+        target = Target(stream)
+        target.setFormatter(monitoring.TextFormatter())
+        monkeypatch.setattr(monitoring, "REQUEST_LOG_FLUSH_SECONDS", 3600)
+        batched = monitoring.BatchedHandler(target)
+        monkeypatch.setattr(monitoring.request_log, "handlers", [batched])
+        monkeypatch.setattr(monitoring.request_log, "propagate", False)
+        monkeypatch.setattr(monitoring.request_log, "level", logging.INFO)
+        served_at = time.time()
+        client.get("/api/articles?limit=5", headers={"X-Request-ID": "deferred-1"})
+        assert stream.lines() == []
+        assert [type(entry) for entry in batched.buffer] == [monitoring.DeferredLine]
+        time.sleep(0.2)
+        batched.flush()
+        [line] = stream.lines()
+        assert line.endswith(
+            "request method=GET path=/api/articles status=200 "
+            f"duration_ms={formatted[0].duration_ms} request_id=deferred-1 remote_addr=127.0.0.1"
+        )
+        [record] = formatted
+        assert record.name == "myapp.requests" and record.levelno == logging.INFO
+        assert served_at <= record.created < served_at + 0.2 and record.msecs < 1000
+
 
 class TestChunkedBodies:
     """A body without Content-Length, as gunicorn passes a chunked one (tests/test_operations.py

@@ -64,6 +64,7 @@ class Result:
     requests: int = 0  # how many wrk made
     queries: int | None = None
     redis_commands: float | None = None  # per request, when Redis is used
+    worker_cpu_us: float | None = None  # the gunicorn workers' CPU time (user + system) a request
     fraction: float | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -345,6 +346,17 @@ def gunicorn(app_path: str, env: dict, workdir: Path):
         log.close()
 
 
+def worker_cpu_seconds(master_pid: int) -> float:
+    """The CPU time (user and system) the master's workers have used so far."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command's name
+            if int(fields[1]) == master_pid:  # ppid; then utime and stime, fields 14 and 15
+                ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def worker_rss_mb(master_pid: int) -> list[float]:
     sizes = []
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -428,13 +440,16 @@ def fetch(url: str, headers: dict[str, str]) -> tuple[int, str | None]:
         connection.close()
 
 
-def measure_one(base: str, endpoint: Endpoint, run: Run) -> Result:
-    """Warm up for 2 s, then measure; Redis commands are counted around the measured run only."""
+def measure_one(base: str, pid: int, endpoint: Endpoint, run: Run) -> Result:
+    """Warm up for 2 s, then measure; Redis commands and the workers' CPU are counted around
+    the measured run only."""
     headers = auth_headers(endpoint, run.token, run.cookie)
     notes = revalidate(base + endpoint.path, headers) if endpoint.conditional else []
     wrk(base + endpoint.path, endpoint, headers, 2, run.workdir)  # warm-up
     before = redis_calls(run.redis_client) if run.redis_client else 0
+    cpu_before = worker_cpu_seconds(pid)
     result = wrk(base + endpoint.path, endpoint, headers, run.duration, run.workdir)
+    result.worker_cpu_us = per_request_us(worker_cpu_seconds(pid) - cpu_before, result)
     if run.redis_client and result.requests:
         # Less one: the INFO that took the first count is in the second.
         result.redis_commands = (redis_calls(run.redis_client) - before - 1) / result.requests
@@ -442,10 +457,14 @@ def measure_one(base: str, endpoint: Endpoint, run: Run) -> Result:
     return result
 
 
-def measure(base: str, items: list[Endpoint], run: Run) -> list[Result]:
+def per_request_us(seconds: float, result: Result) -> float | None:
+    return seconds / result.requests * 1e6 if result.requests else None
+
+
+def measure(base: str, pid: int, items: list[Endpoint], run: Run) -> list[Result]:
     results = []
     for endpoint in items:
-        result = measure_one(base, endpoint, run)
+        result = measure_one(base, pid, endpoint, run)
         notes = "".join(f" ({note})" for note in result.notes)
         print(
             f"  {endpoint.name:48} {result.rps:9.1f} req/s  p50 {result.p50_ms:7.2f} ms  "
@@ -459,9 +478,11 @@ def measure(base: str, items: list[Endpoint], run: Run) -> list[Result]:
 def measure_reference(env: dict, body_bytes: int, run: Run) -> Result:
     """Bare Flask under the same gunicorn config and environment, warmed up like every row."""
     reference_env = env | {"BENCH_BODY_BYTES": str(body_bytes)}
-    with gunicorn("bench.reference:app", reference_env, run.workdir) as (base, _):
+    with gunicorn("bench.reference:app", reference_env, run.workdir) as (base, pid):
         wrk(base + "/", None, {}, 2, run.workdir)
+        cpu_before = worker_cpu_seconds(pid)
         reference = wrk(base + "/", None, {}, run.duration, run.workdir)
+        reference.worker_cpu_us = per_request_us(worker_cpu_seconds(pid) - cpu_before, reference)
     print(f"  reference {reference.rps:.1f} req/s", flush=True)
     return reference
 
@@ -483,6 +504,10 @@ def verdict(result: Result) -> str:
         return ""
     group, minimum = result.endpoint.target
     return f"{'✅' if result.fraction >= minimum else '❌'} ≥ {minimum} ({group})"
+
+
+def cpu_us(result: Result) -> str:
+    return "–" if result.worker_cpu_us is None else f"{result.worker_cpu_us:.0f}"
 
 
 def tail(result: Result) -> str:
@@ -512,13 +537,14 @@ def table(label: str, results: list[Result], reference: Result, rss: list[float]
         + (f" (`--only '{args.only}'`)" if args.only else ""),
         "",
         f"Reference (bare Flask, same gunicorn config, {args.list_bytes} B body): "
-        f"**{reference.rps:.0f} req/s**, p50 {reference.p50_ms} ms, p99 {reference.p99_ms} ms. "
+        f"**{reference.rps:.0f} req/s**, p50 {reference.p50_ms} ms, p99 {reference.p99_ms} ms, "
+        f"worker CPU {cpu_us(reference)} µs a request. "
         f"`wrk -t1 -c16 -d{args.duration}s`; {os.cpu_count()} CPUs; gunicorn workers: {len(rss)}.",
         "",
-        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | SQL / request | "
+        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | worker CPU µs | SQL / request | "
         + ("Redis / request | " if redis_column else "")
         + "× reference | target |",
-        "|---|---:|---:|---:|---:|---:|" + ("---:|" if redis_column else "") + "---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if redis_column else "") + "---:|---|",
     ]
     for r in results:
         queries = "–" if r.queries is None else str(r.queries)
@@ -528,7 +554,7 @@ def table(label: str, results: list[Result], reference: Result, rss: list[float]
         notes += "".join(f" ({note})" for note in r.notes)
         lines.append(
             f"| {r.endpoint.name}{notes} | {r.rps:.0f} | {r.p50_ms} | {r.p99_ms} | {tail(r)} "
-            f"| {queries} | "
+            f"| {cpu_us(r)} | {queries} | "
             + (f"{redis_cell} | " if redis_column else "")
             + f"{r.fraction:.2f} | {verdict(r)} |"
         )
@@ -706,12 +732,12 @@ def every_row(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[
     items = chosen(data, args)
     print("Conduit, production config:", flush=True)
     with gunicorn("wsgi:app", env, run.workdir) as (base, pid):
-        results = measure(base, [e for e in items if e.phase == "cached"], run)
+        results = measure(base, pid, [e for e in items if e.phase == "cached"], run)
         rss = worker_rss_mb(pid)
     if uncached := [e for e in items if e.phase == "uncached"]:
         print("Conduit, cache off:", flush=True)
-        with gunicorn("wsgi:app", env | {"CACHE_TYPE": "NullCache"}, run.workdir) as (base, _):
-            results += measure(base, uncached, run)
+        with gunicorn("wsgi:app", env | {"CACHE_TYPE": "NullCache"}, run.workdir) as (base, pid):
+            results += measure(base, pid, uncached, run)
     print("Reference app:", flush=True)
     reference = measure_reference(env, args.list_bytes, run)
     against(reference, results, counts)
@@ -726,7 +752,7 @@ def scale_out(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[
         print(f"{workers} workers:", flush=True)
         workers_env = env | {"WEB_CONCURRENCY": str(workers)}
         with gunicorn("wsgi:app", workers_env, run.workdir) as (base, pid):
-            results = measure(base, items, run)
+            results = measure(base, pid, items, run)
             rss = worker_rss_mb(pid)
         reference = measure_reference(workers_env, args.list_bytes, run)
         against(reference, results, counts)

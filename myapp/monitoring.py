@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from logging.handlers import MemoryHandler
 from typing import Any, NamedTuple
 
@@ -60,6 +60,7 @@ bp = Blueprint("monitoring", __name__)
 request_log = logging.getLogger("myapp.requests")
 REQUEST_LOG_BATCH = 64
 REQUEST_LOG_FLUSH_SECONDS = 1.0
+REQUEST_LOG_HELD = 16 * REQUEST_LOG_BATCH  # request lines kept at most, however late their writer
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 FIELDS = ("method", "path", "status", "duration_ms", "request_id", "remote_addr", "cache", "task")
 
@@ -116,10 +117,11 @@ class BatchedHandler(MemoryHandler):
     logged; a line of this logger at WARNING or above is written at once, after those before it.
 
     A request's own line (``log_request``) waits as its fields alone, and becomes a record when
-    its batch is written. Making the record and passing it through the logger takes 4 µs in a
-    loop, but a served request runs with the CPU's caches cold, where every distinct function
-    it calls costs several times more: deferred, and formatted by orjson, a gunicorn worker spent
-    15-20 µs less CPU a request (docs/benchmarks.md).
+    its batch is written, once the response of the request that made it due is sent. Making the
+    record and passing it through the logger takes 4 µs in a loop, but a served request runs
+    with the CPU's caches cold, where every distinct function it calls costs several times more:
+    deferred, and formatted by orjson, a gunicorn worker spent 15-20 µs less CPU a request
+    (docs/benchmarks.md).
     """
 
     target: logging.StreamHandler
@@ -142,13 +144,16 @@ class BatchedHandler(MemoryHandler):
             self.flush()
         return True
 
-    def defer(self, line: "DeferredLine") -> None:
-        """Keep a request's line as its fields; write the batch when it is due."""
+    def defer(self, line: "DeferredLine") -> bool:
+        """Keep a request's line as its fields; whether its batch is due. The caller has it
+        written once its response is sent (``log_request``), so that no request waits for a
+        batch; past ``REQUEST_LOG_HELD`` lines (nobody wrote them) it is written here."""
         with self.lock:
             self.buffer.append(line)  # type: ignore[arg-type]  # made a record in flush()
-            due = len(self.buffer) >= self.capacity
-        if due:
+            held = len(self.buffer)
+        if held >= REQUEST_LOG_HELD:
             self.flush()
+        return held >= self.capacity
 
     def flush(self) -> None:
         with self.writing:
@@ -201,16 +206,20 @@ class DeferredLine(NamedTuple):
         return record
 
 
-def log_request(fields: dict[str, Any]) -> None:
+def log_request(fields: dict[str, Any]) -> Callable[[], None] | None:
     """The request's line on ``myapp.requests``: deferred to its batch when the process logs in
-    batches (``configure_logging``), else logged at once."""
+    batches (``configure_logging``), else logged at once. Returns the batch's writer when the
+    batch is due, for the caller to run once the response is sent (when the server closes it,
+    as WSGI has it): the request that makes a batch due does not wait for its 64 lines."""
     if not request_log.isEnabledFor(logging.INFO):
-        return
+        return None
     handlers = request_log.handlers
     if len(handlers) == 1 and isinstance(handlers[0], BatchedHandler):
-        handlers[0].defer(DeferredLine(time.time(), request_log, fields))
-    else:
-        request_log.info("request", extra=fields)
+        batched = handlers[0]
+        due = batched.defer(DeferredLine(time.time(), request_log, fields))
+        return batched.flush if due else None
+    request_log.info("request", extra=fields)
+    return None
 
 
 def configure_logging(config: Mapping[str, Any]) -> None:
@@ -284,7 +293,7 @@ def finish_request(response: Response) -> Response:
     if (metrics := current_app.extensions.get("request_metrics")) is not None:
         metrics.observe(method, endpoint, status, seconds)
     if endpoint != "static":
-        log_request(
+        write_batch = log_request(
             {
                 "method": method,
                 "path": answered.path,
@@ -294,6 +303,8 @@ def finish_request(response: Response) -> Response:
                 "remote_addr": answered.environ.get("REMOTE_ADDR"),
             }
         )
+        if write_batch is not None:
+            response.call_on_close(write_batch)
     return response
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from werkzeug.http import is_resource_modified, parse_date
+from werkzeug.wsgi import ClosingIterator
 
 from myapp import caching
 from myapp.extensions import cache
@@ -236,7 +237,7 @@ class ResponseCache:
         status_code = status[:3]
         if self.metrics is not None:
             self.metrics.observe(stored.endpoint, status_code, seconds)
-        log_request(
+        write_batch = log_request(
             {
                 "method": "GET",
                 "path": environ.get("PATH_INFO", ""),
@@ -247,7 +248,7 @@ class ResponseCache:
                 "cache": "hit",
             }
         )
-        return [body]
+        return [body] if write_batch is None else ClosingIterator([body], write_batch)
 
     def _store_on_the_way(
         self, key: str | None, environ: dict[str, Any], start_response: StartResponse

@@ -176,6 +176,38 @@ class TestBatchedRequestLog:
         assert record.name == "myapp.requests" and record.levelno == logging.INFO
         assert served_at <= record.created < served_at + 0.2 and record.msecs < 1000
 
+    def test_a_due_batch_is_written_once_the_server_closes_the_response(self, app, monkeypatch):
+        """The request that makes a batch due does not wait for it: the batch is written when
+        the server closes the response, after sending it (the anonymous hit of the response
+        cache's too)."""
+        stream = WriteCounter()
+        target = logging.StreamHandler(stream)
+        target.setFormatter(monitoring.TextFormatter())
+        monkeypatch.setattr(monitoring, "REQUEST_LOG_FLUSH_SECONDS", 3600)
+        monkeypatch.setattr(monitoring, "REQUEST_LOG_BATCH", 2)
+        batched = monitoring.BatchedHandler(target)
+        monkeypatch.setattr(monitoring.request_log, "handlers", [batched])
+        monkeypatch.setattr(monitoring.request_log, "propagate", False)
+        monkeypatch.setattr(monitoring.request_log, "level", logging.INFO)
+
+        def served(path: str) -> tuple[int, int]:
+            """How many lines were written once the response was sent, and once closed."""
+            statuses = []
+            respond = lambda status, headers, exc_info=None: statuses.append(status)  # noqa: E731
+            app_iter = app(EnvironBuilder(path=path).get_environ(), respond)
+            assert b"".join(app_iter) and statuses == ["200 OK"]
+            sent = len(stream.lines())
+            if hasattr(app_iter, "close"):  # as a server does
+                app_iter.close()
+            return sent, len(stream.lines())
+
+        assert served("/api/tags") == (0, 0)  # a miss of the response cache
+        assert served("/api/tags") == (0, 2)  # a hit, which makes the batch due
+        assert "cache=hit" in stream.lines()[1]
+        assert served("/healthz") == (2, 2)
+        assert served("/healthz") == (2, 4)  # Flask's answer
+        assert stream.writes == 2
+
 
 class TestChunkedBodies:
     """A body without Content-Length, as gunicorn passes a chunked one (tests/test_operations.py

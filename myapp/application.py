@@ -1,5 +1,6 @@
 """The Flask class this app is made of, and which surface (API or pages) a request belongs to."""
 
+import contextlib
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -53,7 +54,8 @@ class Conduit(Flask):
             return func
         sync = super().ensure_sync(func)
         if sync is func:
-            self.sync_functions.add(func)
+            with contextlib.suppress(TypeError):  # one that takes no weak reference (a builtin)
+                self.sync_functions.add(func)
         return sync
 
 

@@ -341,9 +341,8 @@ def cached(
         return reused[key]
     # The app once, not in each step: this runs a few times on every request.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    health, extensions = health_of(app), app.extensions
-    backend, nearby = extensions["cache"][cache], extensions.get("nearby_copies")
-    value = _guarded(health, lambda: read_through(backend, nearby, [key])[0], None)
+    health = health_of(app)
+    value = _guarded(health, lambda: _get_many(app, [key])[0], None)
     if value is None:
         value = build()
         _guarded(health, lambda: set_many({key: value}, timeout=timeout), None)
@@ -446,8 +445,12 @@ NEARBY_LARGEST = 64 * 1024  # an article with a long body is read from Redis eve
 def get_many(keys: list[str]) -> list[Any]:
     """The values of versioned ``keys`` (None where there is none). With Redis, the process's own
     copies first, then one command for the rest, which the process then keeps."""
+    return _get_many(current_app._get_current_object(), keys)  # type: ignore[attr-defined]
+
+
+def _get_many(app: Flask, keys: list[str]) -> list[Any]:
     # The app's backend itself, not through ``cache``: it looks the app up again on each call.
-    extensions = current_app.extensions
+    extensions = app.extensions
     return read_through(extensions["cache"][cache], extensions.get("nearby_copies"), keys)
 
 

@@ -1,6 +1,7 @@
 """The Flask class the app is made of (myapp/application.py)."""
 
 import gc
+import operator
 
 import pytest
 from flask import after_this_request
@@ -40,3 +41,9 @@ def test_a_coroutine_function_gets_flasks_answer_every_time():
         with pytest.raises(RuntimeError, match="async"):
             app.ensure_sync(view)
     assert view not in app.sync_functions
+
+
+def test_a_callable_that_takes_no_weak_reference_is_answered_every_time():
+    app = Conduit(__name__)
+    strip = operator.methodcaller("strip")  # a hook may be any callable
+    assert app.ensure_sync(strip) is strip and app.ensure_sync(strip) is strip

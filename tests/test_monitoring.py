@@ -142,11 +142,11 @@ class TestBatchedRequestLog:
             time.sleep(0.05)
         assert written() == ["alone"]
 
-    def test_a_requests_line_waits_as_its_fields_and_is_written_with_its_own_time(
-        self, client, monkeypatch
-    ):
-        """Served requests (Flask's and the response cache's) make no record until their
-        batch is written; each line then says what the record made at once would have."""
+    @pytest.fixture
+    def request_lines(self, monkeypatch):
+        """``myapp.requests`` logging in batches, as ``configure_logging`` sets it up, to a
+        stream; the batch is written only when due or flushed. Yields the handler, the stream
+        and the records formatted, in order."""
         stream, formatted = WriteCounter(), []
 
         class Target(logging.StreamHandler):
@@ -157,10 +157,26 @@ class TestBatchedRequestLog:
         target = Target(stream)
         target.setFormatter(monitoring.TextFormatter())
         monkeypatch.setattr(monitoring, "REQUEST_LOG_FLUSH_SECONDS", 3600)
-        batched = monitoring.BatchedHandler(target)
-        monkeypatch.setattr(monitoring.request_log, "handlers", [batched])
-        monkeypatch.setattr(monitoring.request_log, "propagate", False)
-        monkeypatch.setattr(monitoring.request_log, "level", logging.INFO)
+
+        def batched_by(batch: int) -> monitoring.BatchedHandler:
+            monkeypatch.setattr(monitoring, "REQUEST_LOG_BATCH", batch)
+            batched = monitoring.BatchedHandler(target)
+            monkeypatch.setattr(monitoring.request_log, "handlers", [batched])
+            monkeypatch.setattr(monitoring.request_log, "propagate", False)
+            monkeypatch.setattr(monitoring.request_log, "level", logging.INFO)
+            return batched
+
+        yield batched_by, stream, formatted
+        for handler in monitoring.request_log.handlers:
+            handler.close()
+
+    def test_a_requests_line_waits_as_its_fields_and_is_written_with_its_own_time(
+        self, client, request_lines
+    ):
+        """A request Flask answers makes no record until its batch is written; the line then
+        says what the record made at once would have."""
+        batched_by, stream, formatted = request_lines
+        batched = batched_by(monitoring.REQUEST_LOG_BATCH)
         served_at = time.time()
         client.get("/api/articles?limit=5", headers={"X-Request-ID": "deferred-1"})
         assert stream.lines() == []
@@ -176,19 +192,12 @@ class TestBatchedRequestLog:
         assert record.name == "myapp.requests" and record.levelno == logging.INFO
         assert served_at <= record.created < served_at + 0.2 and record.msecs < 1000
 
-    def test_a_due_batch_is_written_once_the_server_closes_the_response(self, app, monkeypatch):
+    def test_a_due_batch_is_written_once_the_server_closes_the_response(self, app, request_lines):
         """The request that makes a batch due does not wait for it: the batch is written when
         the server closes the response, after sending it (the anonymous hit of the response
         cache's too)."""
-        stream = WriteCounter()
-        target = logging.StreamHandler(stream)
-        target.setFormatter(monitoring.TextFormatter())
-        monkeypatch.setattr(monitoring, "REQUEST_LOG_FLUSH_SECONDS", 3600)
-        monkeypatch.setattr(monitoring, "REQUEST_LOG_BATCH", 2)
-        batched = monitoring.BatchedHandler(target)
-        monkeypatch.setattr(monitoring.request_log, "handlers", [batched])
-        monkeypatch.setattr(monitoring.request_log, "propagate", False)
-        monkeypatch.setattr(monitoring.request_log, "level", logging.INFO)
+        batched_by, stream, _ = request_lines
+        batched_by(2)
 
         def served(path: str) -> tuple[int, int]:
             """How many lines were written once the response was sent, and once closed."""

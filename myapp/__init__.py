@@ -18,6 +18,7 @@ from myapp.config import load_config
 from myapp.database import check_connections_on_checkout, queue_writers_on_sqlite
 from myapp.errors import DomainError
 from myapp.extensions import (
+    ResponseHeaders,
     cache,
     compress,
     cors,
@@ -112,6 +113,7 @@ def register_extensions(app: Flask) -> None:
             "X-RateLimit-Reset",
         ],
     )
+    ResponseHeaders(app, talisman)
 
     app.session_interface = SessionInterface()
     login_manager.init_app(app)

@@ -87,17 +87,10 @@ def headers_added_by(hook: Callable[[Response], Any]) -> list[tuple[str, str]]:
 
 
 class Talisman(flask_talisman.Talisman):
-    """flask-talisman, its response headers worked out once for each endpoint and scheme.
-
-    Talisman gives every response of an endpoint the same headers for the same scheme (they
-    follow from the view's options and from whether the request came over HTTPS; nothing here
-    uses a nonce), yet builds them again each time, parsing its policies: a tenth of a request
-    that does little else. The first response of each kind gets them from Talisman itself, on a
-    blank response; the next ones a copy (tests/test_security_headers.py compares the two). A
-    view's options, which its hooks look up a few times a request, are looked up once."""
+    """flask-talisman, a view's options looked up once: its hooks look them up a few times a
+    request. Its headers are added by ``ResponseHeaders``."""
 
     def init_app(self, app: Any, **options: Any) -> None:
-        self.headers_by_kind: dict[tuple[str | None, bool, bool], list[tuple[str, str]]] = {}
         self.options_by_endpoint: dict[str | None, dict[str, Any]] = {}
         super().init_app(app, **options)
 
@@ -113,63 +106,74 @@ class Talisman(flask_talisman.Talisman):
             return super()._force_https()
         return None
 
-    def _set_response_headers(self, response: Response) -> Response:
-        if getattr(request, "csp_nonce", None):  # a nonce is new each request
-            return super()._set_response_headers(response)
-        # What Talisman reads of the request: the view, and the two signs of HTTPS.
-        proxied = request.environ.get("HTTP_X_FORWARDED_PROTO") == "https"
-        kind = (request.endpoint, request.is_secure, proxied)
-        headers = self.headers_by_kind.get(kind)
-        if headers is None:
-            headers = self.headers_by_kind[kind] = headers_added_by(super()._set_response_headers)
-        for name, value in headers:
-            response.headers[name] = value
-        return response
+
+SecurityAndCors = tuple[list[tuple[str, str]], list[tuple[str, str]]]
 
 
-class CORS(flask_cors.CORS):
-    """flask-cors, its headers for a request other than a preflight worked out once for each
-    endpoint and origin.
+class ResponseHeaders:
+    """flask-talisman's security headers and flask-cors's CORS headers, added in one pass after
+    the view, each kind of request's worked out once.
 
-    They follow from the path (which resource it falls under: the API's endpoints' paths, and
-    no other's), the ``Origin`` header and the private-network one. flask-cors works them out
-    again each response, formatting debug messages that nobody logs on the way: a twentieth of
-    a signed-in read. A preflight, and a path that no rule matched (a 404 or 405, of any path),
-    get flask-cors itself every time; so do new kinds once ``KINDS`` are known, since a client
-    chooses its ``Origin`` (tests/api/test_cors.py compares the two)."""
+    Each extension gives every response of a kind the same headers. Talisman's follow from the
+    view's options and from whether the request came over HTTPS (nothing here uses a nonce);
+    flask-cors's from the view (the resource its path falls under), the ``Origin`` header and
+    the private-network one. Yet each builds them again every response, parsing its policies
+    and formatting debug messages nobody logs. Here the first response of each kind gets them
+    from the two extensions themselves, run on a blank response, and the next ones a copy
+    (tests/test_security_headers.py and tests/api/test_cors.py compare them), in one hook that
+    looks at the request once: a signed-in read served by gunicorn spent 13 µs less CPU than
+    with a copy in each extension's own hook (docs/benchmarks.md).
+
+    The extensions themselves answer every request of another shape: a CSP nonce (new each
+    request), a CORS preflight, a path no rule matched (a 404 or 405, of any path), and new
+    kinds once ``KINDS`` are known, since a client chooses its ``Origin``."""
 
     KINDS = 1024
 
-    def init_app(self, app: Any, **options: Any) -> None:
-        super().init_app(app, **options)
+    def __init__(self, app: Any, talisman: Talisman) -> None:
+        """Take the two extensions' hooks out of ``app`` (bound already) and put this one's
+        where flask-cors's was: they ran one after the other, Talisman's second."""
         hooks = app.after_request_funcs[None]
-        if hooks[-1].__name__ != "cors_after_request":
-            raise RuntimeError("flask-cors no longer adds its headers in an after_request hook")
-        add_headers = hooks[-1]
-        headers_by_kind: dict[tuple[str | None, str | None, str | None], list[tuple[str, str]]] = {}
+        names = [getattr(hook, "__name__", "") for hook in hooks]
+        if "cors_after_request" not in names or talisman._set_response_headers not in hooks:
+            raise RuntimeError("flask-talisman or flask-cors no longer add their headers in hooks")
+        self.security = talisman._set_response_headers
+        self.cors = hooks[names.index("cors_after_request")]
+        self.by_kind: dict[tuple[Any, ...], SecurityAndCors] = {}
+        hooks[hooks.index(self.cors)] = self.add_headers
+        hooks.remove(self.security)
+        app.extensions["response_headers"] = self
 
-        def cors_after_request(response: Response) -> Response:
-            if request.method == "OPTIONS" or request.url_rule is None:
-                return add_headers(response)
-            environ = request.environ
-            kind = (
-                request.endpoint,
-                environ.get("HTTP_ORIGIN"),
-                environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-            )
-            headers = headers_by_kind.get(kind)
-            if headers is None:
-                if len(headers_by_kind) >= self.KINDS:
-                    return add_headers(response)
-                headers = headers_by_kind[kind] = headers_added_by(add_headers)
-            if not headers or response.headers.get("Access-Control-Allow-Origin"):
-                return response  # nothing to add, or set already (flask-cors leaves it then)
-            for name, value in headers:
-                response.headers.add(name, value)
-            return response
-
-        cors_after_request.flask_cors = add_headers  # type: ignore[attr-defined]  # for tests
-        hooks[-1] = cors_after_request
+    def add_headers(self, response: Response) -> Response:
+        security, cors = self.security, self.cors
+        answered = request._get_current_object()  # type: ignore[attr-defined]
+        if (
+            answered.method == "OPTIONS"
+            or answered.url_rule is None
+            or getattr(answered, "csp_nonce", None)
+        ):
+            return security(cors(response))
+        environ = answered.environ
+        kind = (
+            answered.endpoint,
+            answered.is_secure,
+            environ.get("HTTP_X_FORWARDED_PROTO") == "https",  # Talisman reads this too
+            environ.get("HTTP_ORIGIN"),
+            environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+        )
+        made = self.by_kind.get(kind)
+        if made is None:
+            if len(self.by_kind) >= self.KINDS:
+                return security(cors(response))
+            made = self.by_kind[kind] = (headers_added_by(security), headers_added_by(cors))
+        headers = response.headers
+        # flask-cors adds its headers unless the view set its own; Talisman sets (replaces).
+        if made[1] and "Access-Control-Allow-Origin" not in headers:
+            for name, value in made[1]:
+                headers.add(name, value)
+        for name, value in made[0]:
+            headers[name] = value
+        return response
 
 
 class LoginManager(flask_login.LoginManager):
@@ -192,7 +196,7 @@ db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 login_manager = LoginManager()
 cache = Cache()
 compress = Compress()
-cors = CORS()
+cors = flask_cors.CORS()
 csrf = CSRFProtect()
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)

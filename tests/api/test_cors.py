@@ -4,7 +4,7 @@ import pytest
 from flask import Response
 
 from myapp import create_app
-from myapp.extensions import CORS
+from myapp.extensions import ResponseHeaders
 
 
 def test_preflight_is_answered(client):
@@ -70,7 +70,7 @@ def test_each_response_has_the_cors_headers_flask_cors_makes_for_it(
             "CORS_ORIGINS": cors_origins,
         }
     )
-    hook = next(h for h in app.after_request_funcs[None] if h.__name__ == "cors_after_request")
+    flask_cors = app.extensions["response_headers"].cors
     client = app.test_client()
     origins = [None, "https://app.example.com", "http://localhost:4200", "https://evil.example"]
     requests = [
@@ -79,12 +79,12 @@ def test_each_response_has_the_cors_headers_flask_cors_makes_for_it(
         for origin in origins
     ]
     requests.append(("/api/tags", {"Access-Control-Request-Private-Network": "true"}))
-    for limit in (CORS.KINDS, 3):
-        monkeypatch.setattr(CORS, "KINDS", limit)
+    for limit in (ResponseHeaders.KINDS, 3):
+        monkeypatch.setattr(ResponseHeaders, "KINDS", limit)
         for path, headers in requests * 2:
             response = client.get(path, headers=headers)
             with app.test_request_context(path, headers=headers):
-                made = hook.flask_cors(Response())
+                made = flask_cors(Response())
             assert _cors_headers(response.headers) == _cors_headers(made.headers), (path, headers)
     assert _cors_headers(client.get("/api/tags", headers={"Origin": origins[1]}).headers)
     assert not _cors_headers(client.get("/", headers={"Origin": origins[1]}).headers)

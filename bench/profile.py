@@ -47,7 +47,6 @@ def main() -> None:
             "PUBLIC_URL": "http://127.0.0.1:8000",
             "SECRET_KEY": "profile-secret-key-0123456789abcdef0123",
             "DATABASE_URL": fresh_database(args.database_url, Path(workdir)),
-            "RATELIMIT_ENABLED": "false",
             "LOG_LEVEL": "WARNING",
         }
     )

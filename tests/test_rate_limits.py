@@ -5,7 +5,9 @@ import re
 import time
 import uuid
 
+import flask_limiter
 import pytest
+from flask import request
 
 from myapp import create_app
 from tests.factories import Factory
@@ -39,6 +41,29 @@ def limited(database_url):
     if (second := time.time() % 60) > 45:
         time.sleep(60 - second)
     return create_app(settings)
+
+
+def test_a_read_skips_the_limiters_work_and_a_write_does_not(limited, monkeypatch):
+    """Every limit is on a write, so on a read Flask-Limiter's hooks return at once
+    (myapp/extensions.py): it never looks for the limits that apply."""
+    checked = []
+    check = flask_limiter.Limiter._check_request_limit
+
+    def counted(self, *args, **kwargs):
+        checked.append(request.method)
+        return check(self, *args, **kwargs)
+
+    monkeypatch.setattr(flask_limiter.Limiter, "_check_request_limit", counted)
+    app = create_app(limited.config)  # its hooks bound after the spy
+    client = app.test_client()
+    assert client.get("/api/tags").status_code == 200
+    assert client.get("/").status_code == 200
+    assert client.head("/api/articles").status_code == 200
+    assert client.options("/api/articles").status_code == 200
+    assert checked == []
+    sign_in = {"user": {"email": "nobody@example.com", "password": "wrong-password"}}
+    assert client.post("/api/users/login", json=sign_in).status_code == 401
+    assert checked and set(checked) == {"POST"}
 
 
 def from_address(address: str) -> dict[str, str]:

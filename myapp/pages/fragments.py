@@ -40,9 +40,9 @@ from typing import Any
 
 from flask import g, get_template_attribute, render_template, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from myapp import forms
 from myapp.articles.services import CommentFlags, ListedArticle
 from myapp.caching import content_version, get_many, guarded, set_many
 from myapp.urls import canonical_values, site_url
@@ -90,7 +90,7 @@ def fill(fragments: Iterable[str]) -> list[Markup]:
     pieces = [str.split(part, MARK) for part in fragments]  # markers' names at odd places
     values = {"back": escape(request.full_path.rstrip("?"))}
     if any("csrf-token" in part[1::2] for part in pieces):
-        values["csrf-token"] = escape(generate_csrf())
+        values["csrf-token"] = escape(forms.csrf_token())
     for part in pieces:
         part[1::2] = [values[name] if name in values else marker(name) for name in part[1::2]]
     return [Markup("".join(part)) for part in pieces]
@@ -279,7 +279,7 @@ ARTICLE_PARTS = ("article", "read_next", "comments")
 
 def csrf_token() -> str:
     """The templates' ``csrf_token()``: flask-wtf's token, or its marker in a skeleton."""
-    return TOKEN if g.get("skeleton") else generate_csrf()
+    return TOKEN if g.get("skeleton") else forms.csrf_token()
 
 
 def reader_avatar(size: str) -> Markup:

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from flask import Flask
 
-from myapp import create_app
+from myapp import create_app, forms
 from myapp.pages import fragments
 from tests.factories import Account, Factory
 from tests.moderation.conftest import Staff
@@ -84,6 +84,33 @@ def test_each_reader_sees_their_own_favorites_and_token_in_cached_previews(
     assert ann_pages.client.post(f"/article/{slugs[2]}/favorite", data=bob_token).status_code == 400
     ann_token = {"csrf_token": tokens["ann"], "next": "/"}
     assert ann_pages.client.post(f"/article/{slugs[2]}/favorite", data=ann_token).status_code == 302
+
+
+def test_a_sessions_csrf_token_is_signed_once_and_submits_as_flask_wtfs_own(
+    app, factory, monkeypatch
+):
+    """The pages reuse the signature flask-wtf made for a session's token (myapp/forms.py): it
+    is made for the first page with a form, and submits. Another session has its own; with a
+    time limit on tokens, every page has a new one, as flask-wtf makes it."""
+    signed = []
+    sign = forms.generate_csrf
+    monkeypatch.setattr(forms, "generate_csrf", lambda: signed.append(1) or sign())
+    ann, bob = signed_in(app, factory.user("ann")), signed_in(app, factory.user("bob"))
+    signed.clear()  # signing in showed the sign-in form
+
+    def token(pages: PageClient) -> str:
+        return CSRF.search(text(pages.get("/settings"))).group(1)
+
+    first, again = token(ann), token(ann)
+    assert first == again and len(signed) == 1
+    assert token(bob) != first and len(signed) == 2
+    follow = {"csrf_token": first, "next": "/"}
+    assert ann.client.post("/profile/bob/follow", data=follow).status_code == 302
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+    signed.clear()
+    token(ann), token(ann)
+    assert len(signed) == 2
 
 
 def test_the_article_page_shows_each_reader_their_own_controls(app, factory):

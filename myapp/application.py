@@ -1,8 +1,7 @@
 """The Flask class this app is made of, and which surface (API or pages) a request belongs to."""
 
-import contextlib
-import weakref
 from collections.abc import Callable, Iterable
+from types import CodeType
 from typing import Any
 
 from flask import Flask, request
@@ -43,19 +42,21 @@ class Conduit(Flask):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sync_functions: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
+        self.sync_code: set[CodeType] = set()
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Flask's answer, remembered for a function that is not a coroutine function: Flask
-        asks for every hook and view on every request, and ``inspect`` unwraps the function
-        again each time to find out. Weakly, so that a request's own callbacks
-        (``after_this_request``) are forgotten with it."""
-        if func in self.sync_functions:
+        """Flask's answer, remembered for the code of a function that is not a coroutine
+        function: Flask asks for every hook and view on every request, and ``inspect`` unwraps
+        the function again each time to find out. Whether a function is a coroutine function
+        is a property of its code, which a request's own callbacks (``after_this_request``)
+        share with every other made by the same ``def``: the set is as large as the code. A
+        callable without code of its own (a ``partial``) gets Flask's answer every time."""
+        code = getattr(func, "__code__", None)  # a bound method gives its function's
+        if code in self.sync_code:
             return func
         sync = super().ensure_sync(func)
-        if sync is func:
-            with contextlib.suppress(TypeError):  # one that takes no weak reference (a builtin)
-                self.sync_functions.add(func)
+        if sync is func and code is not None:
+            self.sync_code.add(code)
         return sync
 
 

@@ -123,6 +123,26 @@ def test_a_cached_viewer_joins_the_session_only_on_a_request_that_may_write(
         db.session.remove()
 
 
+def test_reads_share_the_user_rebuilt_under_the_version_and_a_write_gets_its_own(app, factory):
+    account, follower = factory.user(), factory.user()
+
+    def viewer_of(method: str) -> User:
+        with app.test_request_context("/api/user", method=method, headers=account.headers):
+            user = current_user._get_current_object()
+            db.session.remove()
+            return user
+
+    viewer_of("GET")  # loaded from the database, then cached
+    first = viewer_of("GET")
+    assert viewer_of("GET") is first and viewer_of("HEAD") is first
+    assert inspect(first).detached
+    assert viewer_of("PUT") is not first  # a write's own, in its session
+    factory.follow(follower, account)  # a write to a public table: a new content version
+    viewer_of("GET")
+    again = viewer_of("GET")
+    assert again is not first and viewer_of("GET") is again
+
+
 def test_the_sessions_own_copy_is_never_overwritten_by_the_cache(app, factory):
     account = factory.user()
     with app.app_context():

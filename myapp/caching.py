@@ -341,11 +341,15 @@ def cached(
         return reused[key]
     # The app once, not in each step: this runs a few times on every request.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    health = health_of(app)
-    value = _guarded(health, lambda: _get_many(app, [key])[0], None)
+    nearby: MemoryCache | None = app.extensions.get("nearby_copies")
+    # The process's copy first: it cannot fail, so it needs none of the guarding below.
+    value = None if nearby is None else nearby.get_many(key)[0]
     if value is None:
-        value = build()
-        _guarded(health, lambda: set_many({key: value}, timeout=timeout), None)
+        health = health_of(app)
+        value = _guarded(health, lambda: _get_many(app, [key])[0], None)
+        if value is None:
+            value = build()
+            _guarded(health, lambda: set_many({key: value}, timeout=timeout), None)
     if reused is not None:
         reused[key] = value
     return value

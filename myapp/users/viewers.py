@@ -16,9 +16,10 @@ request that only reads (GET, HEAD, OPTIONS: no view writes on them) leaves it d
 it, and closing the session over it, took a tenth of a signed-in read in-process.
 
 A request that only reads gets, moreover, the very ``User`` its process rebuilt for an earlier
-read under the same content version, for up to ``caching.NEARBY_SECONDS``: rebuilding it took a
-twentieth of a signed-in read served by gunicorn. Such a user is detached and never attached to
-a session, and nothing on a read changes a user: a request that may write gets its own.
+read under the same content version, for up to ``caching.NEARBY_SECONDS``: reading its row from
+the process's copy and rebuilding it took 12 µs in a loop, of a signed-in read's 160. Such a
+user is detached and never attached to a session, and nothing on a read changes a user: a
+request that may write gets its own.
 
 The callers keep checking the keys and the suspension on the row every request:
 ``is_suspended`` depends on the time, so a suspension that ends by itself ends on time.

@@ -22,7 +22,7 @@ from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from myapp.extensions import cache, limiter
+from myapp.extensions import READ_ONLY, cache, limiter
 from myapp.identity import email_lookup_key
 
 View = Callable[..., Any]
@@ -30,8 +30,9 @@ View = Callable[..., Any]
 
 @limiter.request_filter
 def _reads_are_never_limited() -> bool:
-    """Every limit here is on a write: a read skips the limiter's per-request work."""
-    return request.method in ("GET", "HEAD", "OPTIONS")
+    """Every limit here is on a write: a read is never counted (and Flask-Limiter's own hooks
+    leave it alone: ``extensions.Limiter``)."""
+    return request.method in READ_ONLY
 
 
 def _limits_off() -> bool:

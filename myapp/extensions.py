@@ -184,10 +184,17 @@ class Limiter(flask_limiter.Limiter):
     before each request Flask-Limiter found the view and its limits, after it the limit to
     report in headers, and at its end reset what it kept for the request, before and after
     asking the filter: 33 µs of a signed-in read's 200 in-process. On GET, HEAD and OPTIONS its
-    three hooks now return at once; a decorated view's own check is unchanged."""
+    three hooks now return at once; a decorated view's own check is unchanged.
+
+    Its one object serves every app in the process, and each ``init_app`` gives it that app's
+    store; the mark that the store failed stays on the object. An app thus started counting in
+    the in-memory fallback, then moved to its own store at the first health check, splitting
+    its counts between the two so that neither reached the limit (seen in the tests, after an
+    app whose Redis was down). A new store starts as alive."""
 
     def init_app(self, app: Any, *args: Any, **kwargs: Any) -> None:
         super().init_app(app, *args, **kwargs)
+        self._storage_dead = False
         own = (self._check_request_limit, self._Limiter__release_context)  # type: ignore[attr-defined]
         wrapped = 0
         for hooks in (

@@ -7,6 +7,7 @@ import uuid
 
 import flask_limiter
 import pytest
+import redis
 from flask import request
 
 from myapp import create_app
@@ -245,6 +246,25 @@ def test_a_failing_limiter_store_fails_no_request(database_url):
     statuses = [api_login(client, "who@example.com").status_code for _ in range(5)]
     assert statuses[:3] == [401, 401, 401]  # counted in memory meanwhile
     assert 500 not in statuses
+
+
+def test_an_app_counts_in_its_own_store_after_another_apps_store_failed(database_url, own_redis):
+    """Flask-Limiter's one object serves every app in the process; a store that failed for one
+    app must not send the next app's counts to the in-memory fallback (where they were split
+    from those made after its first health check, so that neither reached the limit)."""
+    settings = {"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url}
+    failing = create_app(
+        settings | {"RATELIMIT_ENABLED": True, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    )
+    assert api_login(failing.test_client(), "who@example.com").status_code == 401
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    app = create_app(
+        settings
+        | {"RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": prefix, "REDIS_URL": own_redis.url}
+    )
+    assert api_login(app.test_client(), "who@example.com").status_code == 401
+    assert redis.Redis.from_url(own_redis.url).keys(f"*{prefix}/*")  # its counters
 
 
 def test_guessing_the_current_password_through_email_changes_is_limited(limited):

@@ -172,6 +172,25 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
+    skip_page_hooks_on_the_api(app)
+
+
+def skip_page_hooks_on_the_api(app: Conduit) -> None:
+    """The API's requests skip the hooks that serve only pages: it is exempt from CSRF, its
+    session is always empty and never saved (so Flask-Login has no remember cookie to renew),
+    it answers no /admin path, and it renders no HTML that a CSP nonce could be for."""
+    from myapp.admin import staff_only
+
+    (csrf_protect,) = (
+        f for f in app.before_request_funcs[None] if getattr(f, "__name__", "") == "csrf_protect"
+    )
+    app.skip_hooks(
+        "api",
+        csrf_protect,
+        staff_only,
+        talisman._make_nonce,
+        login_manager._update_remember_cookie,
+    )
 
 
 def register_errorhandlers(app: Flask) -> None:

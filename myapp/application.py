@@ -1,10 +1,12 @@
 """The Flask class this app is made of, and which surface (API or pages) a request belongs to."""
 
 from collections.abc import Callable, Iterable
+from itertools import chain
 from types import CodeType
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, request
+from flask.globals import request_ctx
 from werkzeug.routing import Rule
 
 from myapp.json_provider import OrjsonProvider
@@ -43,6 +45,51 @@ class Conduit(Flask):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sync_code: set[CodeType] = set()
+        self.idle_hooks: dict[str, frozenset[Callable[..., Any]]] = {}
+
+    def skip_hooks(self, blueprint: str, *hooks: Callable[..., Any]) -> None:
+        """Never run these app-wide ``before_request`` and ``after_request`` hooks on requests
+        that ``blueprint`` answers: they have nothing to do there (the API has no session,
+        cookie or CSRF token), yet Flask calls every one on every request, and under load
+        each costs more than its few lines (docs/benchmarks.md)."""
+        registered = [
+            *self.before_request_funcs.get(None, ()),
+            *self.after_request_funcs.get(None, ()),
+        ]
+        if unknown := [hook for hook in hooks if hook not in registered]:
+            raise ValueError(f"not app-wide hooks of this app: {unknown}")
+        self.idle_hooks[blueprint] = self.idle_hooks.get(blueprint, frozenset()) | set(hooks)
+
+    def preprocess_request(self) -> Any:
+        """Flask's, without the hooks idle on the request's blueprint (``skip_hooks``)."""
+        idle = self.idle_hooks.get(request.blueprint)  # type: ignore[arg-type]
+        if idle is None:
+            return super().preprocess_request()
+        names = (None, *reversed(request.blueprints))
+        for name in names:
+            for url_func in self.url_value_preprocessors.get(name, ()):
+                url_func(request.endpoint, request.view_args)
+        for name in names:
+            for before_func in self.before_request_funcs.get(name, ()):
+                if before_func not in idle and (rv := self.ensure_sync(before_func)()) is not None:
+                    return rv
+        return None
+
+    def process_response(self, response: Response) -> Response:
+        """Flask's, without the hooks idle on the request's blueprint (``skip_hooks``)."""
+        idle = self.idle_hooks.get(request.blueprint)  # type: ignore[arg-type]
+        if idle is None:
+            return super().process_response(response)
+        ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        for name in chain(request.blueprints, (None,)):
+            for func in reversed(self.after_request_funcs.get(name, ())):
+                if func not in idle:
+                    response = self.ensure_sync(func)(response)
+        if not self.session_interface.is_null_session(ctx._session):
+            self.session_interface.save_session(self, ctx._session, response)
+        return response
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """Flask's answer, remembered for the code of a function that is not a coroutine

@@ -7,6 +7,7 @@ import re
 import pytest
 from openapi_schema_validator import OAS30Validator
 
+from myapp.api import Blueprint
 from tests.api.test_compatibility import SAMPLES, api_routes, send
 
 
@@ -84,3 +85,19 @@ def test_docs_page_loads_its_assets_from_us(client):
     for url in assets:
         assert url.startswith(("/api/docs/assets/", "/static/")), url
         assert client.get(url).status_code == 200
+
+
+def test_each_operation_says_its_tags_and_whether_it_takes_a_token(spec):
+    comments = spec["paths"]["/api/articles/{slug}/comments"]
+    assert comments["get"]["tags"] == comments["post"]["tags"] == ["Comments"]
+    assert comments["get"]["security"] == [{}, {"Token": []}]  # a token is optional
+    assert comments["post"]["security"] == [{"Token": []}]  # and required
+
+
+def test_documenting_a_view_adds_no_wrapper_that_runs_on_each_request():
+    def view():
+        return "answer"
+
+    documented = Blueprint.doc(tags=["Comments"])(Blueprint.doc(summary="A view")(view))
+    assert documented is view
+    assert view._apidoc == {"manual_doc": {"summary": "A view", "tags": ["Comments"]}}

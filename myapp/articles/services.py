@@ -5,6 +5,7 @@ the total, one for the rows with their authors, tags, favorites count and per-vi
 (built in articles/queries.py, from ``visible_articles``).
 """
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,7 +59,7 @@ from myapp.articles.queries import (
     search_statements,
     viewer_id,
 )
-from myapp.articles.viewer_flags import viewer_flags
+from myapp.articles.viewer_flags import CommentFlagRow, viewer_flags
 from myapp.caching import cached
 from myapp.database import commit_with_retry
 from myapp.errors import Forbidden, Invalid, NotFound
@@ -704,6 +705,15 @@ def list_comments(slug: str, viewer: User | None) -> list[CommentView]:
 
 
 @dataclass(frozen=True)
+class ListedComments:
+    """The comments everyone sees under a listed article, as (id, author id), oldest first, and
+    their authors: cached like the article (``_listed_comments``)."""
+
+    article_id: int
+    comments: tuple[tuple[int, int], ...]
+    authors: frozenset[int]
+
+
 class CommentFlags:
     """The comments a reader may see on an article, oldest first, as the pages need them when
     their cards come from the cache (pages/fragments.py): each one's ``id``, ``author_id`` and
@@ -711,14 +721,34 @@ class CommentFlags:
     (``list_comment_flags``). The comments themselves are read only when a card has to be
     rendered (``views``)."""
 
-    rows: list[Any]
+    def __init__(
+        self,
+        rows: list[Any] | None = None,
+        listed: ListedComments | None = None,
+        following: frozenset[int] = frozenset(),
+    ) -> None:
+        """From ``rows`` read for the reader; or from the ``listed`` comments everyone sees and
+        whom the reader ``following``, each row made only when asked for."""
+        if rows is not None:
+            self.rows = rows
+        self.listed, self.following = listed, following
+
+    @functools.cached_property
+    def rows(self) -> list[Any]:
+        listed, following = self.listed, self.following
+        assert listed is not None
+        return [CommentFlagRow(id, author, author in following) for id, author in listed.comments]
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def shown(self) -> tuple[tuple[int, bool], ...]:
-        """Each comment's id and whether the reader follows its author: all that its API JSON
-        (``items``) depends on but the content."""
+    def shown(self) -> tuple[Any, ...]:
+        """All that the comments' API JSON (``items``) depends on but the content: the
+        article's listed comments and which of their authors the reader follows; or, for rows
+        read for the reader, each comment's id and that flag."""
+        if self.listed is not None:
+            followed = self.listed.authors & self.following
+            return ("listed", self.listed.article_id, *sorted(followed))
         return tuple((row.id, bool(row.following)) for row in self.rows)
 
     def items(self) -> list[dict[str, Any]]:
@@ -737,18 +767,19 @@ class CommentFlags:
         return {view.id: view for view in views}
 
 
-def _shown_comments(slug: str) -> tuple[int, list[tuple[int, int]]] | tuple[()]:
-    """The listed article under ``slug`` as its id and the comments everyone sees under it, as
-    (id, author id), oldest first, cached; ``()`` if no article is listed there."""
+def _listed_comments(slug: str) -> ListedComments | tuple[()]:
+    """The comments everyone sees under the article listed under ``slug``, cached; ``()`` if no
+    article is listed there."""
 
-    def read() -> tuple[int, list[tuple[int, int]]] | tuple[()]:
+    def read() -> ListedComments | tuple[()]:
         listed = _listed_article(slug)
         if not listed:
             return ()
-        rows = core_rows(COMMENT_FLAGS_BY_SLUG, {"viewer_id": 0, "slug": slug})
-        return listed[0], [(row.id, row.author_id) for row in rows]
+        rows = core_rows(COMMENT_FLAGS_BY_SLUG, {"viewer_id": 0, "slug": slug}).all()
+        comments = tuple((row.id, row.author_id) for row in rows)
+        return ListedComments(listed[0], comments, frozenset(row.author_id for row in rows))
 
-    return cached("shown-comments", read, slug)
+    return cached("listed-comments", read, slug, shared=True)
 
 
 def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
@@ -758,9 +789,9 @@ def list_comment_flags(slug: str, viewer: User | None) -> CommentFlags:
     there a moderator hid. Else one statement."""
     flags = None if viewer is not None and viewer.is_staff else viewer_flags(viewer)
     if flags is not None:
-        shown = _shown_comments(slug)
-        if shown and shown[0] not in flags.hidden_comments_on:
-            return CommentFlags([flags.comment_row(*each) for each in shown[1]])
+        listed = _listed_comments(slug)
+        if listed and listed.article_id not in flags.hidden_comments_on:
+            return CommentFlags(listed=listed, following=flags.following)
     params = {"viewer_id": viewer_id(viewer), "slug": slug}
     rows = core_rows(COMMENT_FLAGS_BY_SLUG, params).all()
     if not rows:

@@ -62,9 +62,6 @@ class ViewerFlags:
     def row(self, article_id: int, author_id: int) -> FlagRow:
         return FlagRow(article_id, article_id in self.favorited, author_id in self.following)
 
-    def comment_row(self, comment_id: int, author_id: int) -> CommentFlagRow:
-        return CommentFlagRow(comment_id, author_id, author_id in self.following)
-
 
 NOBODY = ViewerFlags(frozenset(), frozenset())
 TOO_MANY = ViewerFlags(frozenset(), frozenset(), complete=False)

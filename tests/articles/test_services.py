@@ -238,6 +238,28 @@ def test_comment_flags_read_the_comments_as_the_reader_sees_them(ctx, factory):
     assert flags.views() == {comment.id: comment for comment in full}
 
 
+def test_readers_who_follow_the_same_commenters_share_the_comments_json(ctx, factory):
+    """The API's comments JSON is cached under ``shown()``: the same for readers who follow
+    the same of the article's commenters, whomever else they follow; not for the others."""
+    one, two, three = factory.user(), factory.user(), factory.user()
+    commenter, elsewhere = factory.user(), factory.user()
+    slug = factory.article(elsewhere)
+    factory.comment(commenter, slug, "Here")
+    factory.follow(one, commenter)
+    factory.follow(two, commenter)
+    factory.follow(two, elsewhere)  # wrote the article, not a comment
+    shown = {
+        n: articles.list_comment_flags(slug, me(a)).shown() for n, a in enumerate([one, two, three])
+    }
+
+    assert shown[0] == shown[1] != shown[2]
+    flags = articles.list_comment_flags(slug, me(one))
+    flags.shown()
+    assert "rows" not in vars(flags)  # worked out without making a row for each comment
+    assert [row.following for row in articles.list_comment_flags(slug, me(three)).rows] == [False]
+    assert [row.following for row in articles.list_comment_flags(slug, me(two)).rows] == [True]
+
+
 # --- get_article -----------------------------------------------------------------------------
 
 

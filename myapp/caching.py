@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cachetools import TLRUCache
+from cachetools import TLRUCache, TTLCache
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_caching.backends.base import BaseCache
 from sqlalchemy import event
@@ -46,7 +46,6 @@ from myapp.extensions import Session, cache
 T = TypeVar("T")
 VERSION_KEY = "content-version"
 SEEN_VERSION = "content_version"  # where a request keeps the token it read (on ``g``)
-REUSED = "cached_values"  # where it keeps the values it may reuse (``cached(shared=True)``)
 
 log = logging.getLogger(__name__)
 
@@ -309,15 +308,32 @@ for _name, _hook in (
 
 def init_app(app: Flask) -> None:
     """With per-process values, keep the version where every process on the host sees it; with
-    Redis, give the process its copies of what it reads (``get_many``)."""
+    Redis, give the process its copies of what it reads (``get_many``). Either way, a place for
+    the objects the process shares between requests (``kept_objects``)."""
     if app.config["CACHE_TYPE"].startswith("Redis"):
-        app.extensions["nearby_copies"] = MemoryCache(
+        local = app.extensions["nearby_copies"] = MemoryCache(
             NEARBY_BYTES, NEARBY_SECONDS, largest=NEARBY_LARGEST
         )
         app.extensions["version_lease"] = VersionLease(app.config["CACHE_VERSION_LEASE_SECONDS"])
     else:
         path = Path(app.instance_path) / "content-version"
         app.extensions["content_version_file"] = VersionFile(path)
+        local = app.extensions["cache"][cache]
+    # On the clock of the process's cache (its copies of Redis's entries, or the cache itself),
+    # by which the entries these objects come from expire.
+    timer = (lambda: local.clock()) if hasattr(local, "clock") else time.monotonic
+    app.extensions["kept_objects"] = (
+        TTLCache(KEPT_OBJECTS, ttl=NEARBY_SECONDS, timer=timer),
+        threading.Lock(),  # cachetools' caches are not thread-safe
+    )
+
+
+def kept_objects(app: Flask) -> tuple[TTLCache[Any, Any], threading.Lock]:
+    """Objects this process keeps for its requests to share, never changed by any: each under
+    a key that names the content version, for ``NEARBY_SECONDS`` (``cached(shared=True)``, and
+    the users rebuilt for reads, users/viewers.py). A shared value is then neither read from
+    the cache nor unpickled again: a signed-in read asks for two or three."""
+    return app.extensions["kept_objects"]
 
 
 def cached(
@@ -329,18 +345,21 @@ def cached(
 ) -> T:
     """``build()``'s value, from the cache when it holds one for these parts under the content
     version (at most ``timeout`` seconds, else ``CACHE_DEFAULT_TIMEOUT``). ``shared``: the
-    value is never changed, so later calls in the same request get the same object, with no
-    cache read (until a commit replaces the version)."""
+    value is never changed, so later calls in this process get the same object, with no cache
+    read, for ``NEARBY_SECONDS`` (until a commit replaces the version; ``kept_objects``)."""
     version = content_version()
     if version is None:
         return build()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"{namespace}:{version}:{digest}"
-    reused = g.setdefault(REUSED, {}) if shared and has_request_context() else None
-    if reused is not None and key in reused:
-        return reused[key]
     # The app once, not in each step: this runs a few times on every request.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if shared:
+        objects, lock = kept_objects(app)
+        with lock:
+            value = objects.get(key)
+        if value is not None:
+            return value
     nearby: MemoryCache | None = app.extensions.get("nearby_copies")
     # The process's copy first: it cannot fail, so it needs none of the guarding below.
     value = None if nearby is None else nearby.get_many(key)[0]
@@ -350,8 +369,9 @@ def cached(
         if value is None:
             value = build()
             _guarded(health, lambda: set_many({key: value}, timeout=timeout), None)
-    if reused is not None:
-        reused[key] = value
+    if shared:
+        with lock:
+            objects[key] = value
     return value
 
 
@@ -444,6 +464,7 @@ def _size(entry: tuple[float, bytes]) -> int:
 NEARBY_SECONDS = 5
 NEARBY_BYTES = 4 * 1024 * 1024  # a fragment or a viewer's row is about 1 KB
 NEARBY_LARGEST = 64 * 1024  # an article with a long body is read from Redis every time
+KEPT_OBJECTS = 2048  # shared values and users rebuilt for reads (``kept_objects``)
 
 
 def get_many(keys: list[str]) -> list[Any]:

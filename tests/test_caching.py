@@ -351,9 +351,9 @@ def test_a_request_sees_the_version_its_own_commit_made(app, factory):
         assert caching.content_version() == after
 
 
-def test_a_shared_value_is_read_once_a_request_until_its_commit(app, factory):
-    """``cached(shared=True)`` hands a request the value it read already: no second cache
-    read, even when the cache lost it meanwhile; after the request's own commit it is read
+def test_a_shared_value_is_read_once_in_the_process_until_a_commit(app, factory):
+    """``cached(shared=True)`` hands every request of the process the object it read already:
+    no second cache read, even when the cache lost it meanwhile; after a commit it is read
     again, under the new version."""
     slug = factory.article(factory.user(), title="Before")
     builds = []
@@ -369,6 +369,8 @@ def test_a_shared_value_is_read_once_a_request_until_its_commit(app, factory):
 
     with app.test_request_context():
         first = caching.cached("title", title, slug, shared=True)
+    with app.test_request_context():  # the next request
+        assert caching.cached("title", title, slug, shared=True) is first
         forget_every_copy()
         assert caching.cached("title", title, slug, shared=True) is first == "Before"
         assert len(builds) == 1  # handed back: neither read nor built again

@@ -16,32 +16,28 @@ request that only reads (GET, HEAD, OPTIONS: no view writes on them) leaves it d
 it, and closing the session over it, took a tenth of a signed-in read in-process.
 
 A request that only reads gets, moreover, the very ``User`` its process rebuilt for an earlier
-read under the same content version, for up to ``caching.NEARBY_SECONDS``: reading its row from
-the process's copy and rebuilding it took 12 µs in a loop, of a signed-in read's 160. Such a
-user is detached and never attached to a session, and nothing on a read changes a user: a
-request that may write gets its own.
+read under the same content version, for up to ``caching.NEARBY_SECONDS``
+(``caching.kept_objects``): reading its row from the process's copy and rebuilding it took
+12 µs in a loop, of a signed-in read's 160. Such a user is detached and never attached to a
+session, and nothing on a read changes a user: a request that may write gets its own.
 
 The callers keep checking the keys and the suspension on the row every request:
 ``is_suspended`` depends on the time, so a suspension that ends by itself ends on time.
 """
 
-import threading
-import time
 from typing import Any
 
-from cachetools import TTLCache
 from flask import current_app
 from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
-from myapp.caching import NEARBY_SECONDS, cached, content_version
-from myapp.extensions import cache, db
+from myapp.caching import cached, content_version, kept_objects
+from myapp.extensions import db
 from myapp.users.models import User
 from myapp.users.services import get_user
 
 VIEWER_CACHE_SECONDS = 60
-READERS = 1024  # users kept rebuilt for reads, per process
 
 # A secret only signing in and changing the password read; they load it (one statement) then.
 NOT_CACHED = frozenset({"password_hash"})
@@ -84,14 +80,14 @@ def load_viewer(user_id: int, attach: bool = True) -> User | None:
     version = None if attach else content_version()
     if version is None:
         return _load(user_id, attach)
-    readers, lock = _readers()
+    kept, lock = kept_objects(current_app)
     with lock:
-        user = readers.get((version, user_id))
+        user = kept.get(("viewer", version, user_id))
     if user is None:
         user = _load(user_id, attach)
         if user is not None and inspect(user).detached:  # rebuilt, not loaded into the session
             with lock:
-                readers[version, user_id] = user
+                kept["viewer", version, user_id] = user
     return user
 
 
@@ -107,19 +103,3 @@ def _load(user_id: int, attach: bool) -> User | None:
     if loaded is not None or row is None:  # loaded now (a miss, or no cache), or no such user
         return loaded
     return _rebuild(row, attach)
-
-
-def _readers() -> tuple[TTLCache[tuple[str, int], User], threading.Lock]:
-    """The app's users rebuilt for reads in this process, by content version and id."""
-    extensions = current_app.extensions
-    readers = extensions.get("viewers_for_reads")
-    if readers is None:
-        # On the clock of the process's cache (its copies of Redis's entries, or the cache
-        # itself), by which the rows they are rebuilt from expire.
-        local = extensions.get("nearby_copies") or extensions["cache"][cache]
-        timer = (lambda: local.clock()) if hasattr(local, "clock") else time.monotonic
-        readers = extensions["viewers_for_reads"] = (
-            TTLCache(READERS, ttl=NEARBY_SECONDS, timer=timer),
-            threading.Lock(),  # cachetools' caches are not thread-safe
-        )
-    return readers

@@ -169,7 +169,8 @@ class ResponseHeaders:
             made = self.by_kind[kind] = (headers_added_by(security), headers_added_by(cors))
         headers = response.headers
         # flask-cors adds its headers unless the view set its own; Talisman sets (replaces).
-        if made[1] and "Access-Control-Allow-Origin" not in headers:
+        # (``getlist``: werkzeug's ``in`` makes, raises and catches an exception on a miss.)
+        if made[1] and not headers.getlist("Access-Control-Allow-Origin"):
             for name, value in made[1]:
                 headers.add(name, value)
         for name, value in made[0]:

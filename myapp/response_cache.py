@@ -106,7 +106,8 @@ def mark_public(response: Response) -> Response:
     )
     if public:
         answered.environ[PUBLIC_FLAG] = endpoint
-    if "Cache-Control" not in response.headers and endpoint != "static":
+    # ``getlist``: werkzeug's ``in`` makes, raises and catches an exception on a miss.
+    if endpoint != "static" and not response.headers.getlist("Cache-Control"):
         response.headers["Cache-Control"] = (
             f"public, max-age=0, s-maxage={_shared_seconds()}" if public else "private"
         )

@@ -5,10 +5,11 @@
 
 Builds a fresh database with the fixed dataset (bench/dataset.py), starts the app with the
 production gunicorn config, warms up, runs ``wrk -t1 -c16 -d10s --latency`` against each
-endpoint, then against bench/reference.py under the same config, and prints a table (req/s, p50,
-p99, p99/p50, SQL statements per request, Redis commands per request when Redis is used,
-fraction of the reference, issue 15's target), which it also writes into docs/benchmarks.md.
-SQLite with the in-process cache by default; PostgreSQL + Redis when given.
+endpoint, and against bench/reference.py under the same config before the first row and after
+every ``REFERENCE_EVERY`` rows, and prints a table (req/s, p50, p99, p99/p50, SQL statements per
+request, Redis commands per request when Redis is used, fraction of the reference measured
+around the row, issue 15's target), which it also writes into docs/benchmarks.md. SQLite with
+the in-process cache by default; PostgreSQL + Redis when given.
 
 ``--scale 2,4,8`` (PostgreSQL + Redis only) measures instead a few rows and the reference at each
 of those gunicorn worker counts, and what each kind of request costs the database and Redis per
@@ -23,6 +24,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,6 +69,7 @@ class Result:
     queries: int | None = None
     redis_commands: float | None = None  # per request, when Redis is used
     worker_cpu_us: float | None = None  # the gunicorn workers' CPU time (user + system) a request
+    reference_rps: float | None = None  # the reference's, measured around this row
     fraction: float | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -480,23 +483,49 @@ def measure(base: str, pid: int, items: list[Endpoint], run: Run) -> list[Result
     return results
 
 
-def measure_reference(env: dict, body_bytes: int, run: Run) -> Result:
-    """Bare Flask under the same gunicorn config and environment, warmed up like every row."""
+def reference_server(env: dict, body_bytes: int, run: Run, port: int | None = None):
+    """Bare Flask under the same gunicorn config and environment (on ``port`` if given)."""
     reference_env = env | {"BENCH_BODY_BYTES": str(body_bytes)}
-    with gunicorn("bench.reference:app", reference_env, run.workdir) as (base, pid):
-        wrk(base + "/", None, {}, 2, run.workdir)
-        cpu_before = worker_cpu_seconds(pid)
-        reference = wrk(base + "/", None, {}, run.duration, run.workdir)
-        reference.worker_cpu_us = per_request_us(worker_cpu_seconds(pid) - cpu_before, reference)
+    if port is not None:
+        reference_env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    return gunicorn("bench.reference:app", reference_env, run.workdir)
+
+
+def measure_reference_at(base: str, pid: int, run: Run) -> Result:
+    """The reference, warmed up like every row."""
+    wrk(base + "/", None, {}, 2, run.workdir)
+    cpu_before = worker_cpu_seconds(pid)
+    reference = wrk(base + "/", None, {}, run.duration, run.workdir)
+    reference.worker_cpu_us = per_request_us(worker_cpu_seconds(pid) - cpu_before, reference)
     print(f"  reference {reference.rps:.1f} req/s", flush=True)
     return reference
 
 
+def measure_reference(env: dict, body_bytes: int, run: Run) -> Result:
+    with reference_server(env, body_bytes, run) as (base, pid):
+        return measure_reference_at(base, pid, run)
+
+
+def mean_reference(references: list[Result]) -> Result:
+    """The references of one run as one: mean throughput and CPU, median latencies."""
+    mean = Result(
+        None,
+        statistics.mean(r.rps for r in references),
+        statistics.median(r.p50_ms for r in references),
+        statistics.median(r.p99_ms for r in references),
+        sum(r.errors for r in references),
+    )
+    cpus = [r.worker_cpu_us for r in references if r.worker_cpu_us is not None]
+    mean.worker_cpu_us = statistics.mean(cpus) if cpus else None
+    return mean
+
+
 def against(reference: Result, results: list[Result], counts: dict[str, int]) -> None:
-    """Each result's fraction of the reference and its SQL statements (counted in-process)."""
+    """Each result's fraction of the reference (measured around it, else ``reference``) and its
+    SQL statements (counted in-process)."""
     for result in results:
         result.queries = counts.get(result.endpoint.name)
-        result.fraction = result.rps / reference.rps
+        result.fraction = result.rps / (result.reference_rps or reference.rps)
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -535,16 +564,27 @@ def memory(rss: list[float]) -> str:
     return f"{', '.join(map(str, rss))} {memory_mark(rss)} (goal < {MAX_WORKER_MB} MB each)"
 
 
-def table(label: str, results: list[Result], reference: Result, rss: list[float], args) -> str:
+def table(
+    label: str,
+    results: list[Result],
+    reference: Result,
+    rss: list[float],
+    args,
+    references: list[Result],
+) -> str:
     redis_column = bool(args.redis_url)
+    spread = [round(r.rps) for r in references]
     lines = [
         f"### {label}: {args.articles} articles, {time.strftime('%Y-%m-%d')}"
         + (f" (`--only '{args.only}'`)" if args.only else ""),
         "",
         f"Reference (bare Flask, same gunicorn config, {args.list_bytes} B body): "
         f"**{reference.rps:.0f} req/s**, p50 {reference.p50_ms} ms, p99 {reference.p99_ms} ms, "
-        f"worker CPU {cpu_us(reference)} µs a request. "
-        f"`wrk -t1 -c16 -d{args.duration}s`; {os.cpu_count()} CPUs; gunicorn workers: {len(rss)}.",
+        f"worker CPU {cpu_us(reference)} µs a request: the mean of {len(references)} "
+        f"measurements, one before the first row and one after every {REFERENCE_EVERY} "
+        f"({min(spread)}–{max(spread)} req/s; each row's × reference is against the two around "
+        f"it). `wrk -t1 -c16 -d{args.duration}s`; {os.cpu_count()} CPUs; "
+        f"gunicorn workers: {len(rss)}.",
         "",
         "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | worker CPU µs | SQL / request | "
         + ("Redis / request | " if redis_column else "")
@@ -732,21 +772,45 @@ def chosen(data, args, names: tuple[str, ...] | None = None) -> list[Endpoint]:
     ]
 
 
+# Rows between two measurements of the reference. This machine's speed drifts by a fifth over a
+# few minutes (other tenants): each row is compared with the mean of the two references measured
+# around it, a minute or so apart, not with one measured ten minutes before or after it.
+REFERENCE_EVERY = 4
+
+
 def every_row(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[str, str]:
-    """The full table: the production config, then the cache turned off, then the reference."""
+    """The full table: the production config, then the cache turned off; the reference, on a
+    server of its own beside the app's, before the first row and after every few."""
     items = chosen(data, args)
-    print("Conduit, production config:", flush=True)
-    with gunicorn("wsgi:app", env, run.workdir) as (base, pid):
-        results = measure(base, pid, [e for e in items if e.phase == "cached"], run)
-        rss = worker_rss_mb(pid)
-    if uncached := [e for e in items if e.phase == "uncached"]:
-        print("Conduit, cache off:", flush=True)
-        with gunicorn("wsgi:app", env | {"CACHE_TYPE": "NullCache"}, run.workdir) as (base, pid):
-            results += measure(base, pid, uncached, run)
-    print("Reference app:", flush=True)
-    reference = measure_reference(env, args.list_bytes, run)
+    phases = [
+        ("Conduit, production config:", env, [e for e in items if e.phase == "cached"]),
+        (
+            "Conduit, cache off:",
+            env | {"CACHE_TYPE": "NullCache"},
+            [e for e in items if e.phase == "uncached"],
+        ),
+    ]
+    results: list[Result] = []
+    rss: list[float] = []
+    with reference_server(env, args.list_bytes, run, args.port + 1) as (ref_base, ref_pid):
+        references = [measure_reference_at(ref_base, ref_pid, run)]
+        for title, phase_env, rows in phases:
+            if not rows:
+                continue
+            print(title, flush=True)
+            with gunicorn("wsgi:app", phase_env, run.workdir) as (base, pid):
+                for start in range(0, len(rows), REFERENCE_EVERY):
+                    measured = measure(base, pid, rows[start : start + REFERENCE_EVERY], run)
+                    references.append(measure_reference_at(ref_base, ref_pid, run))
+                    around = (references[-2].rps + references[-1].rps) / 2
+                    for result in measured:
+                        result.reference_rps = around
+                    results += measured
+                rss = rss or worker_rss_mb(pid)  # the production config's workers
+    reference = mean_reference(references)
     against(reference, results, counts)
-    return f"bench:{args.label} {args.articles}", table(args.label, results, reference, rss, args)
+    section = table(args.label, results, reference, rss, args, references)
+    return f"bench:{args.label} {args.articles}", section
 
 
 def scale_out(data, args, env: dict, run: Run, counts: dict[str, int]) -> tuple[str, str]:

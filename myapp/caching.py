@@ -322,17 +322,40 @@ def init_app(app: Flask) -> None:
     # On the clock of the process's cache (its copies of Redis's entries, or the cache itself),
     # by which the entries these objects come from expire.
     timer = (lambda: local.clock()) if hasattr(local, "clock") else time.monotonic
-    app.extensions["kept_objects"] = (
-        TTLCache(KEPT_OBJECTS, ttl=NEARBY_SECONDS, timer=timer),
-        threading.Lock(),  # cachetools' caches are not thread-safe
-    )
+    app.extensions["kept_objects"] = KeptObjects(KEPT_BYTES, KEPT_LARGEST, timer)
 
 
-def kept_objects(app: Flask) -> tuple[TTLCache[Any, Any], threading.Lock]:
+class KeptObjects:
     """Objects this process keeps for its requests to share, never changed by any: each under
     a key that names the content version, for ``NEARBY_SECONDS`` (``cached(shared=True)``, and
     the users rebuilt for reads, users/viewers.py). A shared value is then neither read from
-    the cache nor unpickled again: a signed-in read asks for two or three."""
+    the cache nor unpickled again: a signed-in read asks for two or three.
+
+    Bounded by their size pickled, as the process's other copies are (``MemoryCache``): a
+    reader's flags can hold 3,000 ids, and an article thousands of comments. One over
+    ``largest`` is not kept."""
+
+    def __init__(self, max_bytes: int, largest: int, timer: Callable[[], float]) -> None:
+        self.largest = largest
+        self.entries: TTLCache[Any, tuple[Any, int]] = TTLCache(
+            max_bytes, ttl=NEARBY_SECONDS, timer=timer, getsizeof=lambda entry: entry[1]
+        )
+        self.lock = threading.Lock()  # cachetools' caches are not thread-safe
+
+    def get(self, key: Any) -> Any:
+        with self.lock:
+            entry = self.entries.get(key)
+        return None if entry is None else entry[0]
+
+    def keep(self, key: Any, value: Any, size: int | None = None) -> None:
+        """Keep ``value``, whose size is ``size`` bytes (else its pickle's)."""
+        size = len(pickle.dumps(value)) if size is None else size
+        if size <= self.largest:
+            with self.lock:
+                self.entries[key] = (value, size)
+
+
+def kept_objects(app: Flask) -> KeptObjects:
     return app.extensions["kept_objects"]
 
 
@@ -354,12 +377,8 @@ def cached(
     key = f"{namespace}:{version}:{digest}"
     # The app once, not in each step: this runs a few times on every request.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if shared:
-        objects, lock = kept_objects(app)
-        with lock:
-            value = objects.get(key)
-        if value is not None:
-            return value
+    if shared and (value := kept_objects(app).get(key)) is not None:
+        return value
     nearby: MemoryCache | None = app.extensions.get("nearby_copies")
     # The process's copy first: it cannot fail, so it needs none of the guarding below.
     value = None if nearby is None else nearby.get_many(key)[0]
@@ -370,8 +389,7 @@ def cached(
             value = build()
             _guarded(health, lambda: set_many({key: value}, timeout=timeout), None)
     if shared:
-        with lock:
-            objects[key] = value
+        kept_objects(app).keep(key, value)
     return value
 
 
@@ -464,7 +482,8 @@ def _size(entry: tuple[float, bytes]) -> int:
 NEARBY_SECONDS = 5
 NEARBY_BYTES = 4 * 1024 * 1024  # a fragment or a viewer's row is about 1 KB
 NEARBY_LARGEST = 64 * 1024  # an article with a long body is read from Redis every time
-KEPT_OBJECTS = 2048  # shared values and users rebuilt for reads (``kept_objects``)
+KEPT_BYTES = 1024 * 1024  # shared values and users rebuilt for reads (``KeptObjects``)
+KEPT_LARGEST = 16 * 1024
 
 
 def get_many(keys: list[str]) -> list[Any]:

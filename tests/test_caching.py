@@ -381,6 +381,24 @@ def test_a_shared_value_is_read_once_in_the_process_until_a_commit(app, factory)
         assert len(builds) == 3
 
 
+def test_the_objects_the_process_keeps_are_bounded_by_their_size(app):
+    """A shared value over ``KEPT_LARGEST`` pickled is not kept (it is read from the cache each
+    time), and what is kept stays within ``KEPT_BYTES``."""
+    big = "x" * (caching.KEPT_LARGEST + 1)
+    with app.test_request_context():
+        first = caching.cached("big", lambda: big, 1, shared=True)
+    with app.test_request_context():
+        assert caching.cached("big", lambda: big, 1, shared=True) == big
+        assert caching.cached("big", lambda: big, 1, shared=True) is not first
+
+    kept = caching.kept_objects(app)
+    some = "y" * (caching.KEPT_LARGEST // 2)
+    with app.test_request_context():
+        for n in range(3 * caching.KEPT_BYTES // len(some)):
+            caching.cached("some", lambda: some, n, shared=True)
+        assert caching.KEPT_BYTES // 2 < kept.entries.currsize <= caching.KEPT_BYTES
+
+
 def test_work_outside_a_request_reads_the_content_version_every_time(app, factory):
     """A worker's task or a CLI command can run for a while: it never keeps the version, so it
     sees another process's write at once."""

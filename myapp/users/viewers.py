@@ -38,6 +38,7 @@ from myapp.users.models import User
 from myapp.users.services import get_user
 
 VIEWER_CACHE_SECONDS = 60
+USER_BYTES = 2048  # a rebuilt user, as ``caching.KeptObjects`` counts it (its row pickles to ~1 KB)
 
 # A secret only signing in and changing the password read; they load it (one statement) then.
 NOT_CACHED = frozenset({"password_hash"})
@@ -80,14 +81,12 @@ def load_viewer(user_id: int, attach: bool = True) -> User | None:
     version = None if attach else content_version()
     if version is None:
         return _load(user_id, attach)
-    kept, lock = kept_objects(current_app)
-    with lock:
-        user = kept.get(("viewer", version, user_id))
+    kept = kept_objects(current_app)
+    user = kept.get(("viewer", version, user_id))
     if user is None:
         user = _load(user_id, attach)
         if user is not None and inspect(user).detached:  # rebuilt, not loaded into the session
-            with lock:
-                kept["viewer", version, user_id] = user
+            kept.keep(("viewer", version, user_id), user, USER_BYTES)
     return user
 
 

@@ -347,6 +347,10 @@ class KeptObjects:
             entry = self.entries.get(key)
         return None if entry is None else entry[0]
 
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
     def keep(self, key: Any, value: Any, size: int | None = None) -> None:
         """Keep ``value``, whose size is ``size`` bytes (else its pickle's)."""
         size = len(pickle.dumps(value)) if size is None else size

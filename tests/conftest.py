@@ -17,8 +17,8 @@ from sqlalchemy import event, text
 
 from myapp import create_app
 from myapp.config import normalize_database_url
-from myapp.extensions import cache, db
-from tests.factories import Factory
+from myapp.extensions import db
+from tests.factories import Factory, forget_everything_cached
 from tests.servers import PostgresServer, RedisServer
 
 
@@ -56,7 +56,7 @@ def _empty_database(app: Flask) -> Iterator[None]:
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
-        cache.clear()
+    forget_everything_cached(app)
 
 
 @pytest.fixture

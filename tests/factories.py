@@ -6,11 +6,23 @@ from typing import Any
 
 from flask import Flask
 
+from myapp import caching
 from myapp.articles import services as articles
+from myapp.extensions import cache
 from myapp.users import services as users
 from myapp.users.tokens import issue_token
 
 _sequence = itertools.count(1)
+
+
+def forget_everything_cached(app: Flask) -> None:
+    """A cold cache: the cache emptied, and what this process keeps of it (its copies of
+    Redis's entries, the objects its requests share), which outlive a clear elsewhere."""
+    with app.app_context():
+        cache.clear()
+    if (nearby := app.extensions.get("nearby_copies")) is not None:
+        nearby.clear()
+    caching.kept_objects(app).clear()
 
 
 @dataclass(frozen=True)

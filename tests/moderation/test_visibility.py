@@ -20,13 +20,13 @@ from sqlalchemy import update
 from myapp import create_app
 from myapp.articles import services as articles
 from myapp.errors import NotFound
-from myapp.extensions import cache, db
+from myapp.extensions import db
 from myapp.models import utcnow
 from myapp.moderation import services as moderation
 from myapp.users import services as users
 from myapp.users.models import User
 from tests.api.test_queries import BUDGET as API_BUDGET
-from tests.factories import Account
+from tests.factories import Account, forget_everything_cached
 from tests.moderation.conftest import acting
 from tests.pages.conftest import PageClient, text
 from tests.pages.test_queries import BUDGET as PAGE_BUDGET
@@ -494,8 +494,7 @@ def test_reads_keep_their_query_budget(app, crowded, count_queries, viewer, size
         if viewer == "moderator":
             budget = STAFF_BUDGET.get(path, budget)
         url = path.format(author=author.username, slug=slug)
-        with app.app_context():
-            cache.clear()
+        forget_everything_cached(app)
         with count_queries() as queries:
             if url.startswith("/api/"):
                 response = pages.client.get(url, headers=account.headers if account else {})

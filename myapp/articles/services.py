@@ -740,7 +740,7 @@ class CommentFlags:
         return [CommentFlagRow(id, author, author in following) for id, author in listed.comments]
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.rows) if self.listed is None else len(self.listed.comments)
 
     def shown(self) -> tuple[Any, ...]:
         """All that the comments' API JSON (``items``) depends on but the content: the
@@ -750,6 +750,16 @@ class CommentFlags:
             followed = self.listed.authors & self.following
             return ("listed", self.listed.article_id, *sorted(followed))
         return tuple((row.id, bool(row.following)) for row in self.rows)
+
+    def shown_on_page(self, reader_id: int) -> tuple[Any, ...]:
+        """All that the comments' cards on a page depend on but the content: the article's
+        listed comments and which of them the reader wrote; or, for rows read for the reader,
+        each comment's id and whether they wrote it."""
+        if self.listed is not None:
+            listed = self.listed
+            own = [id for id, author in listed.comments if author == reader_id]
+            return ("listed", listed.article_id, *(own if reader_id in listed.authors else ()))
+        return tuple((row.id, row.author_id == reader_id) for row in self.rows)
 
     def items(self) -> list[dict[str, Any]]:
         """The comments as the API's JSON: each one's cached fragment (articles/fragments.py)

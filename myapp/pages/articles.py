@@ -62,7 +62,7 @@ class PageNotFound(HTTPNotFound):
 
 
 @bp.get("/")
-def home() -> str:
+def home() -> str | bytes:
     tab = request.args.get("tab", "global")
     tag = (request.args.get("tag") or "").strip() or None
     if tag:
@@ -88,7 +88,9 @@ def home() -> str:
     )
 
 
-def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors=None) -> str:
+def render_article(
+    slug: str, comment_form: dict[str, Any] | None = None, errors=None
+) -> str | bytes:
     reader = viewer()
     # A signed-in reader's page of a listed article comes from the cache, with their own pieces
     # (pages/fragments.py): the article, its "Read next" and the comments are read only for a
@@ -112,7 +114,7 @@ def render_article(slug: str, comment_form: dict[str, Any] | None = None, errors
 
 
 @bp.get("/article/<slug>")
-def article(slug: str) -> str | Response:
+def article(slug: str) -> str | bytes | Response:
     try:
         return render_article(slug)
     except NotFound:

@@ -6,7 +6,7 @@ Most of a page looks the same to every signed-in reader. What differs is of two 
   comment?): a few flags, which go into the piece's cache key, so each piece is rendered once
   per combination, by the first reader who has it;
 - what belongs to the request (the CSRF token, the page to come back to): rendered as markers,
-  which ``fill`` replaces for each request, two ``str.replace`` instead of a dozen macro calls.
+  which are filled in for each request (``joined``) instead of a dozen macro calls.
 Pieces that read nothing of the reader (page links, popular tags, share tags) are keyed by
 their arguments alone.
 
@@ -33,6 +33,7 @@ links carrying the page in their URL, and their pages are cached whole
 """
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, partial
 from types import SimpleNamespace
@@ -58,6 +59,8 @@ def marker(name: str) -> Markup:
 
 TOKEN, BACK = marker("csrf-token"), marker("back")
 PLACE = marker("place")  # which copy of the site's links (navigation)
+MARK_BYTES, TOKEN_NAME = MARK.encode(), b"csrf-token"
+LINE, NOTHING = (b"\n",), (b"",)  # pieces: a line break; what a deleted article renders as
 
 
 def macro(template: str, name: str) -> Callable[..., Markup]:
@@ -66,34 +69,79 @@ def macro(template: str, name: str) -> Callable[..., Markup]:
     return lambda *args, **kwargs: get_template_attribute(template, name)(*args, **kwargs)
 
 
-def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, str]:
+Piece = tuple[bytes, ...]
+"""A fragment as the cache keeps it: its UTF-8, cut at the markers, whose names are at the odd
+places. Pages are put together from pieces by joining bytes: a signed-in page is never scanned
+for its markers, decoded from the cache or encoded for the response as a whole (an article
+with its comments is 75 KB, whose typographic quotes and dashes make every such pass slow)."""
+
+
+def cut(html: str) -> Piece:
+    return tuple(part.encode() for part in html.split(MARK))
+
+
+def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, Piece]:
     """Each fragment, by key, from the cache under the content version: the keys say everything
     of the reader a fragment depends on. The misses are rendered, and stored together."""
     version = content_version()
     if version is None:
-        return {key: str(render()) for key, render in renders.items()}
-    keys = {key: f"page:{version}:{key}" for key in renders}
+        return {key: cut(str(render())) for key, render in renders.items()}
+    keys = {key: f"html:{version}:{key}" for key in renders}
     found = guarded(lambda: get_many(list(keys.values())), [None] * len(keys))
     values = {key: value for key, value in zip(keys, found, strict=True) if value is not None}
-    missing = {key: str(render()) for key, render in renders.items() if key not in values}
+    missing = {key: cut(str(render())) for key, render in renders.items() if key not in values}
     if missing:
         guarded(lambda: set_many({keys[key]: value for key, value in missing.items()}), None)
         values |= missing
     return values
 
 
-def fill(fragments: Iterable[str]) -> list[Markup]:
-    """The fragments with this reader's CSRF token and page in place of the markers. The token
-    is asked for only when one is needed, as a form rendered live would (it may start a
-    session). Each fragment is cut at the markers once and joined again with the values: two
-    ``str.replace`` passes over an article's comments (56 KB) took twice as long."""
-    pieces = [str.split(part, MARK) for part in fragments]  # markers' names at odd places
-    values = {"back": escape(request.full_path.rstrip("?"))}
-    if any("csrf-token" in part[1::2] for part in pieces):
-        values["csrf-token"] = escape(forms.csrf_token())
-    for part in pieces:
-        part[1::2] = [values[name] if name in values else marker(name) for name in part[1::2]]
-    return [Markup("".join(part)) for part in pieces]
+Values = Mapping[bytes, "bytes | Sequence[Piece]"]
+
+
+def request_values(pieces: Iterable[Piece]) -> dict[bytes, bytes]:
+    """This request's values of the markers in ``pieces``: its page, and its CSRF token if one
+    of them holds a form. The token is asked for only then, as a form rendered live would (it
+    may start a session)."""
+    values = {b"back": escape(request.full_path.rstrip("?")).encode()}
+    if any(TOKEN_NAME in piece[1::2] for piece in pieces):
+        values[TOKEN_NAME] = escape(forms.csrf_token()).encode()
+    return values
+
+
+def joined(piece: Piece, values: Values) -> bytes:
+    """``piece`` with each marker replaced by its value: bytes, or pieces that are joined in
+    turn with the same values. A marker without a value stays."""
+    out: list[bytes] = []
+    _join(piece, values, out)
+    return b"".join(out)
+
+
+def _join(piece: Piece, values: Values, out: list[bytes]) -> None:
+    out.append(piece[0])
+    for index in range(1, len(piece), 2):
+        name = piece[index]
+        value = values.get(name)
+        if value is None:
+            out += (MARK_BYTES, name, MARK_BYTES)
+        elif isinstance(value, bytes):
+            out.append(value)
+        else:
+            for each in value:
+                _join(each, values, out)
+        out.append(piece[index + 1])
+
+
+def fill(pieces: Sequence[Piece]) -> list[Markup]:
+    """The pieces as HTML for a template, with this reader's CSRF token and page in place of
+    their markers."""
+    values = request_values(pieces)
+    return [Markup(joined(piece, values).decode()) for piece in pieces]
+
+
+def text(piece: Piece) -> Markup:
+    """A piece that holds no request's marker as HTML for a template."""
+    return Markup(joined(piece, {}).decode())
 
 
 def reader() -> Any:
@@ -122,7 +170,7 @@ def article_previews(listing: Any) -> list[Markup]:
         return [preview(articles[row.id]) for row in listing.rows if row.id in articles]
     renders = _preview_renders(listing)
     found = fetch(renders)
-    return fill(found[key] for key in renders if found[key])
+    return fill([found[key] for key in renders if found[key] != NOTHING])
 
 
 def _preview_renders(listing: Any) -> dict[str, Callable[[], str]]:
@@ -167,7 +215,7 @@ def article_parts(
     )
     pieces = _article_renders(listed, lambda: article, related, comments)
     found = fetch(dict(pieces.values()))
-    filled = fill(found[key] for key, _ in pieces.values())
+    filled = fill([found[key] for key, _ in pieces.values()])
     return SimpleNamespace(**dict(zip(pieces, filled, strict=True)))
 
 
@@ -190,15 +238,11 @@ def _article_renders(
     own, favorited, following = (
         flag(value) for value in (listed.author_id == me, listed.favorited, listed.following)
     )
-    # The cards together, as the page lays them out, each on a line: the same for every reader
-    # who sees these comments and wrote the same of them (most readers: none).
-    shown = [(row.id, flag(row.author_id == me)) for row in comments.rows]
 
     def render_cards() -> str:
         found, view = cards(), article()
-        return "".join(
-            f"\n  {card(view, found[each], token=TOKEN)}" for each, _ in shown if each in found
-        )
+        shown = [row.id for row in comments.rows if row.id in found]
+        return "".join(f"\n  {card(view, found[each], token=TOKEN)}" for each in shown)
 
     return {
         "article": (
@@ -206,7 +250,9 @@ def _article_renders(
             lambda: main(article(), token=TOKEN, back=BACK),
         ),
         "read_next": (f"read-next:{listed.id}", lambda: read_next(related())),
-        "comments": (f"comments:{listed.id}:{_digest(shown)}", render_cards),
+        # The cards together, as the page lays them out, each on a line: the same for every
+        # reader who sees these comments and wrote the same of them (most readers: none).
+        "comments": (f"comments:{listed.id}:{_digest(comments.shown_on_page(me))}", render_cards),
     }
 
 
@@ -219,7 +265,7 @@ def page_links(page: int, total: int, per_page: int, endpoint: str, params: Any)
     render = partial(
         macro("macros/ui.html", "page_links_html"), page, total, per_page, endpoint, params
     )
-    return Markup(fetch({key: render})[key])
+    return text(fetch({key: render})[key])
 
 
 def tag_cloud(tags: Sequence[str], current: str | None) -> Markup:
@@ -227,7 +273,7 @@ def tag_cloud(tags: Sequence[str], current: str | None) -> Markup:
     every reader, so cached by its arguments."""
     key = "tags:" + _digest(tuple(tags), current)
     render = partial(macro("macros/ui.html", "popular_tags"), tags, current)
-    return Markup(fetch({key: render})[key])
+    return text(fetch({key: render})[key])
 
 
 def article_share_tags(article: Any) -> Markup:
@@ -235,7 +281,7 @@ def article_share_tags(article: Any) -> Markup:
     for every reader, so cached by the article and the site's address they name."""
     key = f"share:{article.id}:{_digest(site_url())}"
     render = partial(macro("macros/article.html", "share_tags"), article)
-    return Markup(fetch({key: render})[key])
+    return text(fetch({key: render})[key])
 
 
 def navigation(place: str, q: Any = None) -> Markup:
@@ -247,14 +293,19 @@ def navigation(place: str, q: Any = None) -> Markup:
     links = g.get("navigation")
     if links is None:
         links = g.navigation = _navigation(q)
-    return Markup(links.replace(PLACE, place))
+    return Markup(_placed(links, place).decode())
 
 
-def _navigation(q: Any) -> str:
+def _navigation(q: Any) -> Piece:
     if request.endpoint == "pages.search":  # the search box holds the query
-        return str(macro("macros/ui.html", "nav_links")(PLACE, q))
+        return cut(macro("macros/ui.html", "nav_links")(PLACE, q))
     key, render = _navigation_render()
     return fetch({key: render})[key]
+
+
+def _placed(links: Piece, place: str) -> bytes:
+    """The site's links as shown in ``place``: they hold no form, only that marker."""
+    return joined(links, {b"place": place.encode()})
 
 
 def _navigation_render() -> tuple[str, Callable[[], str]]:
@@ -297,7 +348,7 @@ def article_page(
     article: Callable[[], Any],
     related: Callable[[], Any],
     comments: CommentFlags,
-) -> str:
+) -> str | bytes:
     """``pages/article.html`` for this reader: the article, its "Read next" and comments, the
     comment form with the reader's picture. ``article()`` is read only for a piece or a
     skeleton that is not in the cache."""
@@ -322,7 +373,7 @@ def article_page(
     return _page("pages/article.html", (listed.id, len(comments)), pieces, context)
 
 
-def home_page(listing: Any, shows: tuple[Any, ...], **context: Any) -> str:
+def home_page(listing: Any, shows: tuple[Any, ...], **context: Any) -> str | bytes:
     """``pages/home.html`` for this reader: ``shows`` is what the page shows besides the
     reader's previews (the tab, the tag, the page)."""
 
@@ -338,7 +389,7 @@ def _page(
     shows: Any,
     pieces: Callable[[], Mapping[str, Renders]],
     context: Callable[[], dict[str, Any]],
-) -> str:
+) -> str | bytes:
     """``render_template(template, **context())``; for a signed-in reader without a flash message,
     from the skeleton cached under ``shows``, the page's address (its canonical link) and the
     site's, with the reader's ``pieces()`` (each the non-empty fragments of its renders, one to
@@ -361,11 +412,12 @@ def _page(
     for each in own.values():
         renders |= each
     found = fetch(renders)
-    values = {name: "\n".join(found[k] for k in each if found[k]) for name, each in own.items()}
+    mine = {name: [found[k] for k in each if found[k] != NOTHING] for name, each in own.items()}
+    values: dict[bytes, bytes | Sequence[Piece]] = {
+        name.encode(): [piece for each in shown for piece in (LINE, each)][1:]  # one to a line
+        for name, shown in mine.items()
+    }
+    values |= request_values([found[key], *itertools.chain.from_iterable(mine.values())])
     for place in ("header", "menu"):
-        values[f"navigation:{place}"] = found[links_key].replace(PLACE, place)
-    # The pieces go in first, then every marker they and the skeleton hold (the CSRF token, the
-    # page) is filled at once.
-    parts = found[key].split(MARK)
-    parts[1::2] = [values.get(name, marker(name)) for name in parts[1::2]]
-    return fill(["".join(parts)])[0]
+        values[f"navigation:{place}".encode()] = _placed(found[links_key], place)
+    return joined(found[key], values)

@@ -31,6 +31,11 @@ def page(pages: PageClient, path: str) -> str:
     return CSRF.sub('name="csrf_token" value="token"', text(response))
 
 
+def cards(page: str) -> str:
+    """The comments' cards: after the comment form, to the end of their section."""
+    return page.split('id="new-comment"', 1)[1].split("</form>", 1)[1].split("</section>", 1)[0]
+
+
 def rendered_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """From now on every page is rendered by its template, as before skeletons."""
 
@@ -115,6 +120,21 @@ def test_a_warm_article_page_reads_neither_the_article_nor_its_comments(site, mo
         monkeypatch.setattr(articles, name, refuse)
     monkeypatch.setattr(CommentFlags, "views", refuse)
     assert page(fan, path) == warm
+
+
+def test_readers_who_wrote_none_of_the_comments_share_their_cards(app, factory, site, monkeypatch):
+    """The comments' cards are cached by which of them the reader wrote: for a new reader who
+    wrote none, as for the reader before, the comments are not read again."""
+    path = f"/article/{site['slug']}"
+    newcomer = signed_in(app, factory.user("newcomer"))  # a write: before the first page
+    before = page(site["readers"]["reader"], path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the comments were read to render their cards again")
+
+    monkeypatch.setattr(CommentFlags, "views", refuse)
+    assert "Loved it." in cards(before)
+    assert cards(page(newcomer, path)) == cards(before)
 
 
 def test_each_reader_sees_their_own_links_picture_and_comments(site):

@@ -333,7 +333,10 @@ class KeptObjects:
 
     Bounded by their size pickled, as the process's other copies are (``MemoryCache``): a
     reader's flags can hold 3,000 ids, and an article thousands of comments. One over
-    ``largest`` is not kept."""
+    ``largest`` is not kept: only its key is, so that it is not pickled again to be measured
+    each time it is read."""
+
+    TOO_LARGE = 64  # what the key of a value too large to keep counts for
 
     def __init__(self, max_bytes: int, largest: int, timer: Callable[[], float]) -> None:
         self.largest = largest
@@ -353,10 +356,13 @@ class KeptObjects:
 
     def keep(self, key: Any, value: Any, size: int | None = None) -> None:
         """Keep ``value``, whose size is ``size`` bytes (else its pickle's)."""
+        with self.lock:
+            if key in self.entries:  # kept, or known to be too large
+                return
         size = len(pickle.dumps(value)) if size is None else size
-        if size <= self.largest:
-            with self.lock:
-                self.entries[key] = (value, size)
+        entry = (value, size) if size <= self.largest else (None, self.TOO_LARGE)
+        with self.lock:
+            self.entries[key] = entry
 
 
 def kept_objects(app: Flask) -> KeptObjects:
@@ -381,7 +387,8 @@ def cached(
     key = f"{namespace}:{version}:{digest}"
     # The app once, not in each step: this runs a few times on every request.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if shared and (value := kept_objects(app).get(key)) is not None:
+    kept = kept_objects(app) if shared else None
+    if kept is not None and (value := kept.get(key)) is not None:
         return value
     nearby: MemoryCache | None = app.extensions.get("nearby_copies")
     # The process's copy first: it cannot fail, so it needs none of the guarding below.
@@ -392,8 +399,8 @@ def cached(
         if value is None:
             value = build()
             _guarded(health, lambda: set_many({key: value}, timeout=timeout), None)
-    if shared:
-        kept_objects(app).keep(key, value)
+    if kept is not None:
+        kept.keep(key, value)
     return value
 
 

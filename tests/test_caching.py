@@ -5,6 +5,7 @@ instance folder), and a failing cache fails no request."""
 import json
 import logging
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -381,15 +382,21 @@ def test_a_shared_value_is_read_once_in_the_process_until_a_commit(app, factory)
         assert len(builds) == 3
 
 
-def test_the_objects_the_process_keeps_are_bounded_by_their_size(app):
+def test_the_objects_the_process_keeps_are_bounded_by_their_size(app, monkeypatch):
     """A shared value over ``KEPT_LARGEST`` pickled is not kept (it is read from the cache each
-    time), and what is kept stays within ``KEPT_BYTES``."""
+    time, and not pickled again to be measured), and what is kept stays within
+    ``KEPT_BYTES``."""
     big = "x" * (caching.KEPT_LARGEST + 1)
     with app.test_request_context():
         first = caching.cached("big", lambda: big, 1, shared=True)
+    pickled = []
+    dumps = pickle.dumps
+    monkeypatch.setattr(pickle, "dumps", lambda value, *args: pickled.append(value) or dumps(value))
     with app.test_request_context():
         assert caching.cached("big", lambda: big, 1, shared=True) == big
         assert caching.cached("big", lambda: big, 1, shared=True) is not first
+    assert pickled == []
+    monkeypatch.undo()
 
     kept = caching.kept_objects(app)
     some = "y" * (caching.KEPT_LARGEST // 2)

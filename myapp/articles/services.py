@@ -755,11 +755,12 @@ class CommentFlags:
         """All that the comments' cards on a page depend on but the content: the article's
         listed comments and which of them the reader wrote; or, for rows read for the reader,
         each comment's id and whether they wrote it."""
-        if self.listed is not None:
-            listed = self.listed
-            own = [id for id, author in listed.comments if author == reader_id]
-            return ("listed", listed.article_id, *(own if reader_id in listed.authors else ()))
-        return tuple((row.id, row.author_id == reader_id) for row in self.rows)
+        listed = self.listed
+        if listed is None:
+            return tuple((row.id, row.author_id == reader_id) for row in self.rows)
+        if reader_id not in listed.authors:  # most readers: a set lookup, not a row a comment
+            return ("listed", listed.article_id)
+        return ("listed", listed.article_id, *(i for i, a in listed.comments if a == reader_id))
 
     def items(self) -> list[dict[str, Any]]:
         """The comments as the API's JSON: each one's cached fragment (articles/fragments.py)

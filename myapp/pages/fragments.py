@@ -96,7 +96,7 @@ def fetch(renders: Mapping[str, Callable[[], str]]) -> dict[str, Piece]:
     return values
 
 
-Values = Mapping[bytes, "bytes | Sequence[Piece]"]
+Values = Mapping[bytes, bytes | Sequence[Piece]]
 
 
 def request_values(pieces: Iterable[Piece]) -> dict[bytes, bytes]:
